@@ -1,0 +1,1 @@
+"""Adapters: the stores, senders and entry points around the core."""
