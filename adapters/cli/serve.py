@@ -1,0 +1,126 @@
+"""``forest-chat serve``: run the hub under gunicorn."""
+
+import logging
+import sys
+from pathlib import Path
+
+from gunicorn.app.base import BaseApplication
+
+from ..legacy import LEGACY_FILE, LegacyFileError, import_legacy
+from ..settings import DEFAULT_PORT, SettingsError, load_settings
+
+log = logging.getLogger(__name__)
+
+
+def register(subcommands):
+    parser = subcommands.add_parser(
+        "serve",
+        help="run the hub",
+        description="Run the hub under gunicorn with threaded workers.",
+    )
+    parser.add_argument(
+        "--host", help="address to listen on (default 127.0.0.1; 0.0.0.0 for all)"
+    )
+    parser.add_argument("--port", type=int, help=f"port (default {DEFAULT_PORT})")
+    parser.add_argument("--workers", type=int, help="worker processes (default 2)")
+    parser.add_argument("--threads", type=int, help="threads per worker (default 100)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where messages and uploads live (default $FOREST_CHAT_HOME "
+        "or ~/.forest-chat)",
+    )
+    parser.add_argument("--config", type=Path, help="a TOML settings file")
+    parser.set_defaults(run=run)
+
+
+def run(args):
+    try:
+        settings = load_settings(
+            args.config,
+            data_dir=args.data_dir,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            threads=args.threads,
+        )
+    except SettingsError as error:
+        print(f"forest-chat serve: {error}", file=sys.stderr)
+        return 2
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if not _import_legacy_history(settings):
+        return 1
+
+    print(f"Forest Chat data: {settings.data_dir}", flush=True)
+    print(f"Forest Chat serving at http://{_authority(settings)}/", flush=True)
+    HubServer(settings).run()
+    return 0
+
+
+def _import_legacy_history(settings):
+    """Import the original hub's messages.json into a new, empty data directory."""
+    legacy = settings.data_dir / LEGACY_FILE
+    if not legacy.is_file() or settings.store_dir.exists():
+        return True
+
+    from ..storage import TinyDBMessageStore
+
+    store = TinyDBMessageStore(settings.store_dir, durable=settings.durable)
+    try:
+        added, history = import_legacy(legacy, store, settings.roster)
+    except LegacyFileError as error:
+        print(f"forest-chat serve: cannot import {legacy}: {error}", file=sys.stderr)
+        return False
+    finally:
+        store.close()
+
+    print(
+        f"Imported {added} messages from the original hub's {legacy} "
+        f"({len(history.skipped)} skipped); the file was left as it was.",
+        flush=True,
+    )
+    return True
+
+
+def _authority(settings):
+    host = settings.host
+    return f"[{host}]:{settings.port}" if ":" in host else f"{host}:{settings.port}"
+
+
+class HubServer(BaseApplication):
+    """Gunicorn running the hub: each worker builds its own hub after forking."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.hub = None
+        super().__init__()
+
+    def load_config(self):
+        options = {
+            "bind": _authority(self.settings),
+            "workers": self.settings.workers,
+            "threads": self.settings.threads,
+            "worker_class": "gthread",
+            "accesslog": "-",
+            "errorlog": "-",
+            "loglevel": "info",
+            "timeout": 120,
+            "graceful_timeout": 10,
+            "worker_exit": _close_worker_hub,
+        }
+        for key, value in options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from ..compose import build_app
+
+        app, self.hub = build_app(self.settings)
+        return app
+
+
+def _close_worker_hub(server, worker):
+    from ..compose import close_hub
+
+    if getattr(worker.app, "hub", None) is not None:
+        close_hub(worker.app.hub)

@@ -1,0 +1,46 @@
+"""The composition root: the one place that wires adapters into a running hub."""
+
+import logging
+
+from forest_chat.core import Hub
+from forest_chat.plugins import PluginRules, make_plugin_manager
+
+from .files import UploadFolder
+from .http import create_app
+from .storage import TinyDBMessageStore
+from .wake import HTTPWaker
+
+log = logging.getLogger(__name__)
+
+
+def build_hub(settings):
+    """Return a Hub on the TinyDB store, the uploads folder and the plugins."""
+    store = TinyDBMessageStore(settings.store_dir, durable=settings.durable)
+    files = UploadFolder(settings.uploads_dir, durable=settings.durable)
+    plugins = make_plugin_manager(
+        public_url=settings.url, disabled=settings.disabled_plugins
+    )
+
+    hub = Hub(
+        store,
+        settings.roster,
+        files=files,
+        rules=PluginRules(plugins),
+        max_text=settings.max_text_chars,
+        max_upload=settings.max_upload_bytes,
+    )
+    hub.waker = HTTPWaker(plugins, on_outcome=hub.record_wake)
+    return hub
+
+
+def build_app(settings):
+    """Return the WSGI app for settings, and the hub behind it."""
+    hub = build_hub(settings)
+    return create_app(hub, settings), hub
+
+
+def close_hub(hub):
+    """Let wakes under way finish and release the store."""
+    if hub.waker is not None:
+        hub.waker.close()
+    hub.store.close()
