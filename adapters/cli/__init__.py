@@ -7,9 +7,10 @@ code.
 
 import argparse
 import logging
-from . import import_cmd, serve
 
-COMMANDS = [serve, import_cmd]
+from . import import_cmd, plugins_cmd, serve
+
+COMMANDS = [serve, import_cmd, plugins_cmd]
 
 
 def build_parser():
