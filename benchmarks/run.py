@@ -58,10 +58,11 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                requests.get(f"{self.url}/health", timeout=1)
+                requests.get(f"{self.url}/health", timeout=5)
                 return self
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.1)
+        self.__exit__()
         raise RuntimeError(f"server did not start: {self.command}")
 
     def __exit__(self, *exc):
@@ -95,7 +96,7 @@ def _rss_kb(pid):
 
 
 def legacy_file(path, count):
-    """Write a legacy messages.json of count messages, as the original hub did."""
+    """Write a legacy messages.json of count messages, all already delivered."""
     names = ["cypress", "redwood", "matthew", "bigc"]
     messages = [
         {
@@ -104,7 +105,7 @@ def legacy_file(path, count):
             "to": names[(i + 1) % 4] if i % 5 else "all",
             "message": f"history message {i} " + "lorem ipsum " * 8,
             "timestamp": "2026-02-06T09:20:00.123456",
-            "delivered_to": {names[(i + 1) % 4]: True},
+            "delivered_to": {name: True for name in names},
             "attachments": [],
         }
         for i in range(1, count + 1)

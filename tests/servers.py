@@ -57,7 +57,11 @@ class HubProcess:
             env={**os.environ, **self.env},
         )
         log.close()
-        self._wait_healthy(timeout)
+        try:
+            self._wait_healthy(timeout)
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def _wait_healthy(self, timeout):
@@ -66,12 +70,11 @@ class HubProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"hub exited at start:\n{self.log()}")
             try:
-                if requests.get(f"{self.url}/health", timeout=1).ok:
+                if requests.get(f"{self.url}/health", timeout=5).ok:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             time.sleep(0.1)
-        self.stop()
         raise RuntimeError(f"hub did not answer /health in {timeout} s:\n{self.log()}")
 
     def kill(self):
