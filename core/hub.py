@@ -2,9 +2,10 @@
 
 import logging
 import time
-from collections.abc import Mapping
+from datetime import timezone
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from .errors import (
     BadAttachment,
@@ -73,7 +74,8 @@ class Hub:
         if not text.strip() and not attachments:
             raise EmptyMessage()
 
-        timestamp = self.clock.now().isoformat(timespec="microseconds")
+        now = self.clock.now().astimezone(timezone.utc)
+        timestamp = now.isoformat(timespec="microseconds")
         draft = self._draft(sender, to, text, timestamp, attachments)
         copies = [
             self._draft(sender, c.to, c.text, timestamp, attachments, copy_of=draft)
@@ -213,7 +215,8 @@ class Hub:
     def _check_attachments(self, attachments):
         if attachments is None:
             return ()
-        if isinstance(attachments, (str, bytes, Mapping)):
+        not_a_list = isinstance(attachments, (str, bytes, Mapping))
+        if not_a_list or not isinstance(attachments, Iterable):
             raise BadAttachment("'attachments' must be a list of uploaded files")
         attachments = list(attachments)
         if len(attachments) > MAX_ATTACHMENTS:
@@ -287,11 +290,18 @@ def _check_url(url):
         raise InvalidWebhook("'url' must be a string")
     if url == "":
         return url
-    parts = urlsplit(url)
+    wrong = InvalidWebhook(f"'url' must be an http:// or https:// address, not {url!r}")
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise wrong
+    try:
+        parts = urlsplit(url)
+        parts.port  # reading the port is what checks it
+    except ValueError:
+        raise wrong from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidWebhook(
-            f"'url' must be an http:// or https:// address, not {url!r}"
-        )
-    if parts.query and "token=" in parts.query:
+        raise wrong
+    if parts.username is not None or parts.password is not None:
+        raise InvalidWebhook("put the token in 'token', not in the url")
+    if "token" in parse_qs(parts.query):
         raise InvalidWebhook("put the token in 'token', not in the url's query")
     return url

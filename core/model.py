@@ -16,7 +16,7 @@ _NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 def is_valid_name(name):
     """Tell whether a name is a lowercase identifier a participant may have."""
-    return isinstance(name, str) and bool(_NAME.match(name)) and name != BROADCAST
+    return isinstance(name, str) and bool(_NAME.fullmatch(name)) and name != BROADCAST
 
 
 @dataclass(frozen=True)
@@ -105,9 +105,12 @@ class Roster:
 
     def bot(self, name):
         """Return the bot called name, or raise NotABot or UnknownParticipant."""
-        participant = self.participant(name, role="bot")
+        bots = [p.name for p in self.bots]
+        if name not in self._by_name:
+            raise UnknownParticipant(name, bots, role="bot")
+        participant = self._by_name[name]
         if not participant.is_bot:
-            raise NotABot(name, [p.name for p in self.bots])
+            raise NotABot(name, bots)
         return participant
 
     def addressee(self, name):

@@ -22,16 +22,16 @@ def upload_name(original_name, token):
     stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
     stem = _UNSAFE.sub("_", stem).strip("_-")[:MAX_STEM].strip("_-") or "file"
     extension = extension.lower()
-    suffix = f".{extension}" if _EXTENSION.match(extension) else ""
+    suffix = f".{extension}" if _EXTENSION.fullmatch(extension) else ""
     return f"{stem}_{token}{suffix}"
 
 
 def is_upload_name(filename):
     """Tell whether filename has the shape upload_name gives, and nothing more."""
-    return isinstance(filename, str) and bool(_STORED.match(filename))
+    return isinstance(filename, str) and bool(_STORED.fullmatch(filename))
 
 
 def display_name(original_name, limit=255):
     """Return the last path part of original_name, at most limit characters."""
-    base = re.split(r"[\\/]", original_name)[-1].strip() or "file"
-    return base.replace("\x00", "")[:limit]
+    base = re.split(r"[\\/]", original_name)[-1].replace("\x00", "").strip()
+    return (base or "file")[:limit]
