@@ -208,6 +208,8 @@ class Hub:
             return ""
         if not isinstance(text, str):
             raise InvalidInput("'message' must be a string")
+        if not _is_unicode(text):
+            raise InvalidInput("'message' holds a lone surrogate, which is not text")
         if len(text) > self.max_text:
             raise MessageTooLong(len(text), self.max_text)
         return text
@@ -242,7 +244,7 @@ class Hub:
         if url != file_url(filename):
             raise BadAttachment(f"{where}: 'url' must be {file_url(filename)!r}")
         original_name = item.get("original_name", filename)
-        if not isinstance(original_name, str):
+        if not isinstance(original_name, str) or not _is_unicode(original_name):
             raise BadAttachment(f"{where}: 'original_name' must be a string")
         size = item.get("size", 0)
         if isinstance(size, bool) or not isinstance(size, int) or size < 0:
@@ -275,6 +277,14 @@ class Hub:
                 f"{', '.join(sorted(known))}"
             )
         return strategy
+
+
+def _is_unicode(text):
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _count(value, name):

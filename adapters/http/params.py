@@ -27,6 +27,13 @@ def json_body(req, limit):
         raise falcon.HTTPBadRequest(
             description=f"the body is not valid JSON: {error}"
         ) from None
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise falcon.HTTPBadRequest(
+            description="the body holds an escape that is not a character "
+            "(a lone surrogate such as \\ud800); send valid UTF-8 text"
+        ) from None
     if not isinstance(body, dict):
         raise falcon.HTTPBadRequest(
             description="the body must be a JSON object, such as {\"from\": ...}"

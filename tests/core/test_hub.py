@@ -154,6 +154,13 @@ class TestSendErrors:
         with pytest.raises(InvalidInput, match="'message' must be a string"):
             hub.send(sender="bigc", to="cypress", text=42)
 
+    def test_text_must_be_unicode(self, hub):
+        """Text holding a lone surrogate cannot be stored or sent as UTF-8."""
+        with pytest.raises(InvalidInput, match="lone surrogate"):
+            hub.send(sender="bigc", to="cypress", text="broken \ud800 text")
+
+        assert hub.history() == []
+
     def test_too_long_text(self, hub):
         """Text over 100,000 characters is refused, naming the limit."""
         with pytest.raises(

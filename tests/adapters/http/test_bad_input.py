@@ -64,6 +64,12 @@ def test_unknown_name_error_lists_the_known_names(client):
         (b'"text"', "application/json", 400, "JSON object"),
         (b"\xff\xfe", "application/json", 400, "not valid JSON"),
         (b"", "application/json", 400, "not valid JSON"),
+        (
+            b'{"from": "bigc", "to": "cypress", "message": "\\ud800"}',
+            "application/json",
+            400,
+            "lone surrogate",
+        ),
         (b'{"from": "bigc"}', "text/plain", 415, "application/json"),
         (b"from=bigc", "application/x-www-form-urlencoded", 415, "application/json"),
     ],
