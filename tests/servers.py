@@ -21,13 +21,15 @@ def free_port():
 class HubProcess:
     """A hub served by gunicorn in its own process group, on a free port."""
 
-    def __init__(self, data_dir, *, workers=2, threads=None, config=None, env=None):
+    def __init__(
+        self, data_dir, *, port=None, workers=2, threads=None, config=None, env=None
+    ):
         self.data_dir = Path(data_dir)
         self.workers = workers
         self.threads = threads
         self.config = config
         self.env = env or {}
-        self.port = None
+        self.port = port
         self.process = None
         self.log_path = self.data_dir.parent / f"{self.data_dir.name}-server.log"
 
@@ -37,7 +39,7 @@ class HubProcess:
 
     def start(self, timeout=30):
         """Start the server and wait until /health answers."""
-        self.port = free_port()
+        self.port = self.port or free_port()
         command = [
             sys.executable, "-m", "forest_chat.adapters.cli", "serve",
             "--host", "127.0.0.1", "--port", str(self.port),

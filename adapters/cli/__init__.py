@@ -8,9 +8,9 @@ code.
 import argparse
 import logging
 
-from . import import_cmd, plugins_cmd, serve
+from . import bridge, client_cmds, import_cmd, plugins_cmd, serve
 
-COMMANDS = [serve, import_cmd, plugins_cmd]
+COMMANDS = [serve, import_cmd, plugins_cmd, client_cmds, bridge]
 
 
 def build_parser():

@@ -3,6 +3,7 @@
 import falcon
 
 from . import errors
+from .openapi import OpenApi
 from .resources import (
     Config,
     Files,
@@ -35,6 +36,7 @@ def create_app(hub, settings):
     app.add_route("/api/files/{filename}", Files(hub))
     app.add_route("/api/config", Config(hub, settings.max_body_bytes))
     app.add_route("/api/participants", Participants(hub))
+    app.add_route("/api/openapi.json", OpenApi(hub, settings))
     return app
 
 

@@ -4,8 +4,8 @@ import json
 
 import falcon
 
-_TRUE = {"true", "1", "yes", "on"}
-_FALSE = {"false", "0", "no", "off"}
+FLAG_TRUE = {"true", "1", "yes", "on"}
+FLAG_FALSE = {"false", "0", "no", "off"}
 
 
 def json_body(req, limit):
@@ -74,7 +74,7 @@ def count_param(req, name, *, maximum=None):
     raw = req.get_param(name)
     if raw is None:
         return None
-    if not raw.isdigit() or len(raw) > 12:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         raise falcon.HTTPBadRequest(
             description=f"{name!r} must be a whole number, 0 or more, not {raw!r}"
         )
@@ -91,9 +91,9 @@ def flag_param(req, name, default):
     raw = req.get_param(name)
     if raw is None:
         return default
-    if raw.lower() in _TRUE:
+    if raw.lower() in FLAG_TRUE:
         return True
-    if raw.lower() in _FALSE:
+    if raw.lower() in FLAG_FALSE:
         return False
     raise falcon.HTTPBadRequest(
         description=f"{name!r} must be true or false, not {raw!r}"

@@ -19,6 +19,14 @@ def send(url, sender="bigc", to="cypress", text="hi", session=requests):
     return answer.json()["message"]
 
 
+def wait_for_line(server, text, timeout=10):
+    """Return the server's log once it holds text (gunicorn writes it a bit later)."""
+    deadline = time.monotonic() + timeout
+    while text not in server.log() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return server.log()
+
+
 def test_concurrent_senders_lose_nothing(tmp_path):
     """20 clients x 50 sends against 4 workers store 1,000 messages, ids unique."""
 
@@ -165,7 +173,7 @@ def test_serve_says_where_it_is_and_logs_requests(hub_server):
     """serve prints the data directory and URL, and one log line per request."""
     requests.get(f"{hub_server.url}/api/messages?limit=1", timeout=10)
 
-    log = hub_server.log()
+    log = wait_for_line(hub_server, "GET /api/messages?limit=1")
 
     assert f"Forest Chat data: {hub_server.data_dir}" in log
     assert f"serving at {hub_server.url}/" in log

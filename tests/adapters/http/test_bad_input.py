@@ -128,6 +128,8 @@ def test_ten_megabyte_body_is_refused(client):
         ({"since": "1", "wait": "61"}, "'wait' must be at most 60"),
         ({"since": "1", "wait": "soon"}, "'wait' must be a whole number"),
         ({"limit": "9" * 40}, "'limit' must be a whole number"),
+        ({"limit": "\u00b2"}, "'limit' must be a whole number"),
+        ({"since": "\u0663"}, "'since' must be a whole number"),
     ],
 )
 def test_bad_history_parameters(client, params, says):
