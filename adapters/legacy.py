@@ -55,7 +55,11 @@ def _problem(item, seen):
     if not isinstance(item, dict):
         return "not an object"
     message_id = item.get("id")
-    if isinstance(message_id, bool) or not isinstance(message_id, int) or message_id < 1:
+    if (
+        isinstance(message_id, bool)
+        or not isinstance(message_id, int)
+        or message_id < 1
+    ):
         return f"id {message_id!r} is not a whole number above 0"
     if message_id in seen:
         return f"id {message_id} was already used earlier in the file"

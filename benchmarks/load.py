@@ -1,4 +1,4 @@
-"""A small closed-loop HTTP load generator: N connections, each one request at a time."""
+"""A closed-loop HTTP load generator: N connections, one request at a time each."""
 
 import http.client
 import json

@@ -115,9 +115,18 @@ def legacy_file(path, count):
 
 def hub_command(port, data_dir, config):
     return [
-        sys.executable, "-m", "forest_chat.adapters.cli", "serve",
-        "--port", str(port), "--workers", "2", "--data-dir", str(data_dir),
-        "--config", str(config),
+        sys.executable,
+        "-m",
+        "forest_chat.adapters.cli",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        "2",
+        "--data-dir",
+        str(data_dir),
+        "--config",
+        str(config),
     ]
 
 
@@ -159,8 +168,19 @@ def main():
 
     port = free_port()
     noop = [
-        sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", "2",
-        "--threads", "100", "-b", f"127.0.0.1:{port}", "--access-logfile", "-",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-k",
+        "gthread",
+        "-w",
+        "2",
+        "--threads",
+        "100",
+        "-b",
+        f"127.0.0.1:{port}",
+        "--access-logfile",
+        "-",
         "benchmarks.noop_app:create()",
     ]
     with Server(noop, port, work / "noop.log") as server:
@@ -173,15 +193,27 @@ def main():
         legacy_file(work / f"legacy-{size}.json", size)
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "forest_chat.adapters.cli", "import",
-             str(work / f"legacy-{size}.json"), "--data-dir", str(data),
-             "--config", str(config)],
-            check=True, capture_output=True, cwd=ROOT,
+            [
+                sys.executable,
+                "-m",
+                "forest_chat.adapters.cli",
+                "import",
+                str(work / f"legacy-{size}.json"),
+                "--data-dir",
+                str(data),
+                "--config",
+                str(config),
+            ],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
         )
         imported = time.perf_counter() - started
 
         port = free_port()
-        with Server(hub_command(port, data, config), port, work / f"hub-{size}.log") as s:
+        with Server(
+            hub_command(port, data, config), port, work / f"hub-{size}.log"
+        ) as s:
             sends, reads = measure_app(s.url, args)
             master_mb, worker_mb = s.rss_mb()
         results.append((size, imported, sends, reads, master_mb, worker_mb))
@@ -194,7 +226,9 @@ def main():
 
 
 def render(args, ceiling_sends, ceiling_reads, results):
-    durability = "no fsync (durable = false)" if args.no_fsync else "fsync on every write"
+    durability = (
+        "no fsync (durable = false)" if args.no_fsync else "fsync on every write"
+    )
     lines = [
         "| stored before | sends/s | send p50 ms | send p99 ms | reads/s (10 unread) "
         "| read p50 ms | read p99 ms | import s | worker RSS MB |",
@@ -229,8 +263,9 @@ def render(args, ceiling_sends, ceiling_reads, results):
         f"- Failed requests: {errors}",
         f"- Load: {args.connections} keep-alive connections for {args.seconds:g} s "
         "per figure, from a Python client on the same machine.",
-        f"- Machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
-        f"Python {platform.python_version()}, {platform.system()} {platform.release()}.",
+        f"- Machine: {os.cpu_count()} cores, {platform.machine()}, "
+        f"Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}.",
     ]
     return "\n".join(lines) + "\n"
 

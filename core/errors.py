@@ -43,7 +43,9 @@ class NotABot(InvalidInput):
 
     def __init__(self, name, bots):
         choices = ", ".join(sorted(bots)) or "none"
-        super().__init__(f"{name!r} is not a bot; webhooks exist for bots only: {choices}")
+        super().__init__(
+            f"{name!r} is not a bot; webhooks exist for bots only: {choices}"
+        )
 
 
 class InvalidWebhook(InvalidInput):

@@ -99,7 +99,9 @@ class Hub:
 
         while True:
             seen = self.store.last_id()
-            found = self.store.take_unread(reader) if mark else self.store.unread(reader)
+            found = (
+                self.store.take_unread(reader) if mark else self.store.unread(reader)
+            )
             remaining = deadline - time.monotonic()
             if found or remaining <= 0:
                 return found
@@ -239,7 +241,9 @@ class Hub:
 
         filename = item.get("filename")
         if not isinstance(filename, str) or not filename:
-            raise BadAttachment(f"{where} needs 'filename', as POST /api/upload gave it")
+            raise BadAttachment(
+                f"{where} needs 'filename', as POST /api/upload gave it"
+            )
         url = item.get("url", file_url(filename))
         if url != file_url(filename):
             raise BadAttachment(f"{where}: 'url' must be {file_url(filename)!r}")

@@ -31,7 +31,7 @@ class MessageStore(abc.ABC):
 
     @abc.abstractmethod
     def history(self, limit=None, since=None):
-        """Return messages with id > since, then the last limit of them, oldest first."""
+        """Return messages with id > since, then the last limit, oldest first."""
 
     @abc.abstractmethod
     def unread(self, reader):

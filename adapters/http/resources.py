@@ -104,7 +104,7 @@ class Uploads:
         require_size(req, self.hub.max_upload + MULTIPART_OVERHEAD)
         if not (req.content_type or "").startswith("multipart/form-data"):
             raise falcon.HTTPUnsupportedMediaType(
-                description="upload as multipart/form-data with the file in field 'file'"
+                description="upload as multipart/form-data, the file in field 'file'"
             )
 
         attachment = None

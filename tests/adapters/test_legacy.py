@@ -10,19 +10,54 @@ from forest_chat.adapters.memory import MemoryStore
 from forest_chat.core import Hub, Roster
 
 ORIGINAL = [
-    {"id": 1, "from": "bigc", "to": "cypress", "message": "run diagnostics",
-     "timestamp": "2026-02-06T09:20:00.123456", "delivered_to": {"cypress": True},
-     "attachments": []},
-    {"id": 2, "from": "cypress", "to": "redwood", "message": "hello",
-     "timestamp": "2026-02-06T09:21:00.000001", "delivered_to": {}},
-    {"id": 3, "from": "cypress", "to": "matthew", "message": "[CC:redwood] hello",
-     "timestamp": "2026-02-06T09:21:00.000002", "delivered_to": {}},
-    {"id": 4, "from": "ghost", "to": "all", "message": "old name",
-     "timestamp": "2026-02-06T09:22:00", "delivered_to": True},
-    {"id": 5, "from": "bigc", "to": "cypress", "message": "",
-     "timestamp": "2026-02-06T09:23:00",
-     "attachments": [{"filename": "a_12345678.txt", "original_name": "a.txt",
-                      "url": "/api/files/a_12345678.txt", "size": 3}]},
+    {
+        "id": 1,
+        "from": "bigc",
+        "to": "cypress",
+        "message": "run diagnostics",
+        "timestamp": "2026-02-06T09:20:00.123456",
+        "delivered_to": {"cypress": True},
+        "attachments": [],
+    },
+    {
+        "id": 2,
+        "from": "cypress",
+        "to": "redwood",
+        "message": "hello",
+        "timestamp": "2026-02-06T09:21:00.000001",
+        "delivered_to": {},
+    },
+    {
+        "id": 3,
+        "from": "cypress",
+        "to": "matthew",
+        "message": "[CC:redwood] hello",
+        "timestamp": "2026-02-06T09:21:00.000002",
+        "delivered_to": {},
+    },
+    {
+        "id": 4,
+        "from": "ghost",
+        "to": "all",
+        "message": "old name",
+        "timestamp": "2026-02-06T09:22:00",
+        "delivered_to": True,
+    },
+    {
+        "id": 5,
+        "from": "bigc",
+        "to": "cypress",
+        "message": "",
+        "timestamp": "2026-02-06T09:23:00",
+        "attachments": [
+            {
+                "filename": "a_12345678.txt",
+                "original_name": "a.txt",
+                "url": "/api/files/a_12345678.txt",
+                "size": 3,
+            }
+        ],
+    },
 ]
 
 
@@ -48,14 +83,19 @@ def test_import_keeps_ids_text_and_attachments(legacy):
 
 
 def test_readers_get_what_the_original_would_have_given(legacy):
-    """Unread after import is exactly the original hub's unread, old booleans included."""
+    """After import each reader's unread is what the original hub would give."""
     store = MemoryStore()
     import_legacy(legacy, store, Roster.default())
     hub = Hub(store, Roster.default())
 
     unread = {name: [m.id for m in hub.read(name)] for name in Roster.default().names}
 
-    assert unread == {"cypress": [4, 5], "redwood": [2, 4], "matthew": [3, 4], "bigc": [4]}
+    assert unread == {
+        "cypress": [4, 5],
+        "redwood": [2, 4],
+        "matthew": [3, 4],
+        "bigc": [4],
+    }
 
 
 def test_import_twice_adds_nothing(legacy):
@@ -73,13 +113,29 @@ def test_import_twice_adds_nothing(legacy):
 def test_unreadable_entries_are_skipped_and_listed(tmp_path):
     """Entries without an id, with a repeated id or without names are reported."""
     path = tmp_path / "messages.json"
-    path.write_text(json.dumps([
-        {"id": 1, "from": "bigc", "to": "cypress", "message": "ok", "timestamp": "t"},
-        {"id": 1, "from": "bigc", "to": "cypress", "message": "dup", "timestamp": "t"},
-        {"from": "bigc", "to": "cypress"},
-        {"id": 2, "to": "cypress"},
-        "text",
-    ]))
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "id": 1,
+                    "from": "bigc",
+                    "to": "cypress",
+                    "message": "ok",
+                    "timestamp": "t",
+                },
+                {
+                    "id": 1,
+                    "from": "bigc",
+                    "to": "cypress",
+                    "message": "dup",
+                    "timestamp": "t",
+                },
+                {"from": "bigc", "to": "cypress"},
+                {"id": 2, "to": "cypress"},
+                "text",
+            ]
+        )
+    )
 
     history = read_legacy(path, Roster.default())
 

@@ -35,7 +35,10 @@ def test_roster_and_limits_from_the_file(tmp_path):
 
     settings = load_settings(path, data_dir=tmp_path)
 
-    assert [(p.name, p.kind) for p in settings.roster] == [("ana", "human"), ("oak", "bot")]
+    assert [(p.name, p.kind) for p in settings.roster] == [
+        ("ana", "human"),
+        ("oak", "bot"),
+    ]
     assert settings.roster.operator == "ana"
     assert settings.max_text_chars == 500
     assert settings.cors_origins == ("http://a.test",)
@@ -56,7 +59,7 @@ def test_command_line_overrides_the_file(tmp_path):
         ('colour = "green"\n', "unknown key 'colour'"),
         ('max_text_chars = "lots"\n', "'max_text_chars' must be a int"),
         ("max_text_chars = true\n", "'max_text_chars' must be a int"),
-        ("cors_origins = \"*\"\n", "'cors_origins' must be a list"),
+        ('cors_origins = "*"\n', "'cors_origins' must be a list"),
         ("max_body_bytes = 0\n", "'max_body_bytes' must be 1 or more"),
         ('operator = "nobody"\n', "operator 'nobody' is not a participant"),
         ('[participants]\nAna = "human"\n', "lowercase identifier"),
@@ -82,8 +85,10 @@ def test_missing_file_is_reported(tmp_path):
 
 
 def test_public_url_for_all_interfaces(tmp_path):
-    """Listening on 0.0.0.0, bots are told the loopback address unless public_url is set."""
-    assert load_settings(data_dir=tmp_path, host="0.0.0.0").url == "http://127.0.0.1:5001"
+    """On 0.0.0.0 bots are told the loopback address unless public_url is set."""
+    assert (
+        load_settings(data_dir=tmp_path, host="0.0.0.0").url == "http://127.0.0.1:5001"
+    )
     assert (
         load_settings(data_dir=tmp_path, public_url="http://hub.test:80/").url
         == "http://hub.test:80"

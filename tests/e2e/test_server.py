@@ -68,7 +68,10 @@ def test_racing_readers_get_each_message_once(hub_server):
     with ThreadPoolExecutor(max_workers=6) as pool:
         readers = [pool.submit(reader) for _ in range(4)]
         with requests.Session() as session:
-            sent = [send(hub_server.url, text=str(i), session=session)["id"] for i in range(300)]
+            sent = [
+                send(hub_server.url, text=str(i), session=session)["id"]
+                for i in range(300)
+            ]
         sent_all.set()
         for future in readers:
             future.result()
@@ -77,7 +80,7 @@ def test_racing_readers_get_each_message_once(hub_server):
 
 
 def test_kill_9_during_sends_keeps_every_acknowledged_message(tmp_path):
-    """Killing the whole server mid-send, again and again, loses no acknowledged send."""
+    """Repeated kill -9 of the whole server mid-send loses no acknowledged send."""
     data = tmp_path / "data"
     acknowledged = []
 
@@ -119,8 +122,12 @@ def test_settings_uploads_and_marks_survive_a_restart(tmp_path):
     with HubProcess(data) as server:
         requests.post(
             f"{server.url}/api/config",
-            json={"target": "redwood", "url": "http://127.0.0.1:9/hooks/agent",
-                  "token": "t0ken", "strategy": "openclaw-agent"},
+            json={
+                "target": "redwood",
+                "url": "http://127.0.0.1:9/hooks/agent",
+                "token": "t0ken",
+                "strategy": "openclaw-agent",
+            },
             timeout=10,
         ).raise_for_status()
         uploaded = requests.post(
@@ -151,10 +158,22 @@ def test_serve_imports_the_original_hubs_history(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     legacy = [
-        {"id": 1, "from": "bigc", "to": "cypress", "message": "old",
-         "timestamp": "2026-02-06T09:20:00.123456", "delivered_to": {"cypress": True}},
-        {"id": 2, "from": "cypress", "to": "all", "message": "hello",
-         "timestamp": "2026-02-06T09:21:00.000001", "delivered_to": False},
+        {
+            "id": 1,
+            "from": "bigc",
+            "to": "cypress",
+            "message": "old",
+            "timestamp": "2026-02-06T09:20:00.123456",
+            "delivered_to": {"cypress": True},
+        },
+        {
+            "id": 2,
+            "from": "cypress",
+            "to": "all",
+            "message": "hello",
+            "timestamp": "2026-02-06T09:21:00.000001",
+            "delivered_to": False,
+        },
     ]
     (data / "messages.json").write_text(json.dumps(legacy))
 

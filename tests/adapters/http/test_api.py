@@ -29,7 +29,8 @@ def test_send_answers_with_the_stored_message(send):
 def test_send_to_a_bot_with_a_webhook_says_wake_sent(client, send, waker):
     """A send that queues a wake carries wake_sent, as the original did."""
     client.simulate_post(
-        "/api/config", json={"target": "cypress", "url": "http://127.0.0.1:9/hooks/wake"}
+        "/api/config",
+        json={"target": "cypress", "url": "http://127.0.0.1:9/hooks/wake"},
     )
 
     woken = send(to="cypress").json["message"]
@@ -70,7 +71,9 @@ def test_read_marks_and_peek_does_not(client, send):
     """GET /api/read marks delivered; mark_read=false only peeks."""
     send(to="cypress", message="one")
 
-    peeked = client.simulate_get("/api/read", params={"for": "cypress", "mark_read": "false"})
+    peeked = client.simulate_get(
+        "/api/read", params={"for": "cypress", "mark_read": "false"}
+    )
     taken = client.simulate_get("/api/read", params={"for": "cypress"})
     again = client.simulate_get("/api/read", params={"for": "cypress"})
 
@@ -85,7 +88,10 @@ def test_read_gets_broadcasts_but_not_own_messages(client, send):
     send(sender="cypress", to="all", message="hello all")
     send(sender="bigc", to="all", message="hi from bigc")
 
-    texts = [m["message"] for m in client.simulate_get("/api/read", params={"for": "cypress"}).json]
+    texts = [
+        m["message"]
+        for m in client.simulate_get("/api/read", params={"for": "cypress"}).json
+    ]
 
     assert texts == ["hi from bigc"]
 
@@ -94,7 +100,11 @@ def test_config_shows_every_bot_without_tokens(client):
     """GET /api/config lists each bot's url, has_token, strategy and last_wake."""
     client.simulate_post(
         "/api/config",
-        json={"target": "redwood", "url": "http://127.0.0.1:9/hooks/agent", "token": "s3cret"},
+        json={
+            "target": "redwood",
+            "url": "http://127.0.0.1:9/hooks/agent",
+            "token": "s3cret",
+        },
     )
 
     result = client.simulate_get("/api/config")

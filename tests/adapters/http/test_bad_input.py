@@ -22,7 +22,11 @@ SEND_BODIES = [
         "attachments[0]",
     ),
     (
-        {"from": "bigc", "to": "cypress", "attachments": [{"filename": "x_1234abcd.txt"}]},
+        {
+            "from": "bigc",
+            "to": "cypress",
+            "attachments": [{"filename": "x_1234abcd.txt"}],
+        },
         "no uploaded file",
     ),
     (
@@ -231,7 +235,9 @@ def test_hostile_upload_names_are_made_safe(client, upload, hostile, expected):
     assert client.simulate_get(uploaded["url"]).status_code == 200
 
 
-def test_upload_over_the_limit_is_refused_while_streaming(client, upload, hub, settings):
+def test_upload_over_the_limit_is_refused_while_streaming(
+    client, upload, hub, settings
+):
     """An upload over the cap is a 413 and leaves no file behind."""
     hub.max_upload = 1000
 
