@@ -255,7 +255,7 @@ def render(args, ceiling_sends, ceiling_reads, results):
         f"{last[2]['per_second'] / first[2]['per_second']:.2f}",
         f"- Read p50 at {last[0]:,} / read p50 at {first[0]:,}: "
         f"{last[3]['p50_ms'] / first[3]['p50_ms']:.2f}",
-        f"- Sends / no-op ceiling: "
+        "- Sends / no-op ceiling: "
         + ", ".join(
             f"{r[0]:,}: {r[2]['per_second'] / ceiling_sends['per_second']:.2f}"
             for r in results

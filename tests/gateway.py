@@ -232,3 +232,28 @@ def _parse(raw):
         return json.loads(raw)
     except ValueError:
         return None
+
+
+class Outcomes:
+    """Collects (bot, WakeOutcome) pairs, handing each on to record if given."""
+
+    def __init__(self, record=None):
+        self.record = record
+        self.seen = []
+        self._changed = threading.Condition()
+
+    def __call__(self, name, outcome):
+        if self.record is not None:
+            self.record(name, outcome)
+        with self._changed:
+            self.seen.append((name, outcome))
+            self._changed.notify_all()
+
+    def wait_for(self, count, timeout=10):
+        """Wait until count outcomes have arrived; tell whether they did."""
+        with self._changed:
+            return self._changed.wait_for(lambda: len(self.seen) >= count, timeout)
+
+    @property
+    def last(self):
+        return self.seen[-1][1]

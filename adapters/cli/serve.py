@@ -6,8 +6,10 @@ from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 
+from ..compose import build_app, close_hub
 from ..legacy import LEGACY_FILE, LegacyFileError, import_legacy
 from ..settings import DEFAULT_PORT, SettingsError, load_settings
+from ..storage import TinyDBMessageStore
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +66,6 @@ def _import_legacy_history(settings):
     if not legacy.is_file() or settings.store_dir.exists():
         return True
 
-    from ..storage import TinyDBMessageStore
-
     store = TinyDBMessageStore(settings.store_dir, durable=settings.durable)
     try:
         added, history = import_legacy(legacy, store, settings.roster)
@@ -113,14 +113,10 @@ class HubServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from ..compose import build_app
-
         app, self.hub = build_app(self.settings)
         return app
 
 
 def _close_worker_hub(server, worker):
-    from ..compose import close_hub
-
     if getattr(worker.app, "hub", None) is not None:
         close_hub(worker.app.hub)

@@ -11,7 +11,7 @@ import pytest
 from forest_chat.adapters.wake import HTTPWaker, _retry_after
 from forest_chat.core import BOT, Message, Participant, Webhook
 from forest_chat.plugins import WakeRequest, hookimpl, make_plugin_manager
-from tests.gateway import FakeGateway
+from tests.gateway import FakeGateway, Outcomes
 
 TOKEN = "wake-token-81c2"
 CYPRESS = Participant("cypress", BOT)
@@ -23,27 +23,6 @@ MESSAGE = Message(
     timestamp="2025-01-02T03:04:05+00:00",
     delivered_to={"cypress": False},
 )
-
-
-class Outcomes:
-    """Collects (bot, WakeOutcome) pairs and lets a test wait for them."""
-
-    def __init__(self):
-        self.seen = []
-        self._changed = threading.Condition()
-
-    def __call__(self, name, outcome):
-        with self._changed:
-            self.seen.append((name, outcome))
-            self._changed.notify_all()
-
-    def wait_for(self, count, timeout=10):
-        with self._changed:
-            return self._changed.wait_for(lambda: len(self.seen) >= count, timeout)
-
-    @property
-    def last(self):
-        return self.seen[-1][1]
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Fixtures for the plugin tests: a fresh plugin manager, a gateway, a hub."""
 
-import threading
 from dataclasses import dataclass
 
 import pytest
@@ -9,7 +8,7 @@ from forest_chat.adapters.memory import MemoryStore
 from forest_chat.adapters.wake import HTTPWaker
 from forest_chat.core import Hub, Roster
 from forest_chat.plugins import PluginRules, make_plugin_manager
-from tests.gateway import FakeGateway
+from tests.gateway import FakeGateway, Outcomes
 
 TOKEN = "gateway-token-3f9a7c"
 PUBLIC_URL = "http://hub.example:5001"
@@ -26,25 +25,6 @@ def gateway():
     """Run a fake OpenClaw gateway that expects TOKEN."""
     with FakeGateway(token=TOKEN) as running:
         yield running
-
-
-class Outcomes:
-    """Hands every wake outcome on to record, and lets tests wait for them."""
-
-    def __init__(self, record):
-        self.record = record
-        self.seen = []
-        self._changed = threading.Condition()
-
-    def __call__(self, name, outcome):
-        self.record(name, outcome)
-        with self._changed:
-            self.seen.append((name, outcome))
-            self._changed.notify_all()
-
-    def wait_for(self, count, timeout=10):
-        with self._changed:
-            return self._changed.wait_for(lambda: len(self.seen) >= count, timeout)
 
 
 @dataclass
