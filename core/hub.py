@@ -4,7 +4,7 @@ import logging
 import time
 from datetime import timezone
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlsplit
 
 from .errors import (
@@ -173,8 +173,7 @@ class Hub:
             attachments=attachments,
             copy_of=copy_of,
         )
-        recipients = self._recipients(draft)
-        return Draft(**{**draft.__dict__, "recipients": tuple(recipients)})
+        return replace(draft, recipients=tuple(self._recipients(draft)))
 
     def _recipients(self, draft):
         known_address = draft.to == BROADCAST or draft.to in self.roster
