@@ -11,6 +11,7 @@ import logging
 from . import bridge, client_cmds, import_cmd, plugins_cmd, serve
 
 COMMANDS = [serve, import_cmd, plugins_cmd, client_cmds, bridge]
+LONG_RUNNING = {"serve", "bridge", "tail"}
 
 
 def build_parser():
@@ -29,7 +30,9 @@ def build_parser():
 def main(argv=None):
     """Run forest-chat with argv (default: the process's arguments)."""
     args = build_parser().parse_args(argv)
+    # Servers log every event; one-shot commands speak only when something is wrong.
+    level = logging.INFO if args.command in LONG_RUNNING else logging.WARNING
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     return args.run(args)
