@@ -1,8 +1,11 @@
 """``forest-chat plugins``: list the plugins loaded and the hooks each implements."""
 
 import sys
+from pathlib import Path
 
 from forest_chat.plugins import describe_plugins, known_strategies, make_plugin_manager
+
+from ..settings import SettingsError, load_settings
 
 
 def register(subcommands):
@@ -22,14 +25,21 @@ def register(subcommands):
         metavar="NAME",
         help="leave plugin NAME out, as the hub would; repeat for more",
     )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help="a TOML settings file; its disabled_plugins are left out too",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args):
     """Print the plugin listing; return the exit code."""
     try:
-        pm = make_plugin_manager(disabled=args.disable)
-    except ValueError as exc:
+        settings = load_settings(args.config)
+        disabled = [*settings.disabled_plugins, *args.disable]
+        pm = make_plugin_manager(disabled=list(dict.fromkeys(disabled)))
+    except (SettingsError, ValueError) as exc:
         print(f"forest-chat plugins: {exc}", file=sys.stderr)
         return 2
 

@@ -44,3 +44,15 @@ def test_disabling_an_unknown_plugin_is_an_error(capsys):
     err = capsys.readouterr().err
     assert code == 2
     assert "cannot disable unknown plugin 'nope'" in err
+
+
+def test_config_file_disables_plugins_as_the_hub_would(tmp_path, capsys):
+    """--config leaves out the disabled_plugins the hub's settings name."""
+    config = tmp_path / "hub.toml"
+    config.write_text('disabled_plugins = ["cc"]\n')
+
+    code = run("--config", str(config))
+
+    out = capsys.readouterr().out
+    assert code == 0
+    assert ["cc", "disabled"] in [line.split()[:2] for line in out.splitlines()]
