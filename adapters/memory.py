@@ -16,6 +16,7 @@ class MemoryStore(MessageStore):
         self._inbox = {}
         self._webhooks = {}
         self._next_id = 1
+        self._released = False
         self._changed = threading.Condition()
 
     def append(self, drafts):
@@ -68,7 +69,15 @@ class MemoryStore(MessageStore):
 
     def wait(self, after_id, timeout):
         with self._changed:
-            return self._changed.wait_for(lambda: self.last_id() > after_id, timeout)
+            self._changed.wait_for(
+                lambda: self._released or self.last_id() > after_id, timeout
+            )
+            return self.last_id() > after_id
+
+    def release_waiters(self):
+        with self._changed:
+            self._released = True
+            self._changed.notify_all()
 
     def webhooks(self):
         with self._changed:

@@ -105,7 +105,8 @@ class Hub:
             remaining = deadline - time.monotonic()
             if found or remaining <= 0:
                 return found
-            self.store.wait(seen, remaining)
+            if not self.store.wait(seen, remaining):
+                return found
 
     def history(self, limit=None, since=None, wait=0):
         """Return messages after since, the last limit of them, oldest first.
@@ -121,7 +122,12 @@ class Hub:
             remaining = deadline - time.monotonic()
             if found or since is None or limit == 0 or remaining <= 0:
                 return found
-            self.store.wait(since, remaining)
+            if not self.store.wait(since, remaining):
+                return found
+
+    def stop_waiting(self):
+        """Answer every long-poll now, and every later one at once: the hub stops."""
+        self.store.release_waiters()
 
     def upload(self, stream, original_name):
         """Keep an uploaded file; return the Attachment that names it."""

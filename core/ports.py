@@ -60,6 +60,13 @@ class MessageStore(abc.ABC):
         """
 
     @abc.abstractmethod
+    def release_waiters(self):
+        """Make every wait under way, and every later one, return False at once.
+
+        Called as the hub stops, so that long-polls answer instead of being cut.
+        """
+
+    @abc.abstractmethod
     def webhooks(self):
         """Return {bot name: Webhook} for every bot with saved settings."""
 

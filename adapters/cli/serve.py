@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers.gthread import ThreadWorker
 
 from ..compose import build_app, close_hub
 from ..legacy import LEGACY_FILE, LegacyFileError, import_legacy
@@ -101,7 +102,7 @@ class HubServer(BaseApplication):
             "bind": _authority(self.settings),
             "workers": self.settings.workers,
             "threads": self.settings.threads,
-            "worker_class": "gthread",
+            "worker_class": HubWorker,
             "accesslog": "-",
             "errorlog": "-",
             "loglevel": "info",
@@ -115,6 +116,19 @@ class HubServer(BaseApplication):
     def load(self):
         app, self.hub = build_app(self.settings)
         return app
+
+
+class HubWorker(ThreadWorker):
+    """A threaded worker that answers its long-polls when told to stop.
+
+    Without this, a graceful stop would wait out every open long-poll and
+    then cut it off.
+    """
+
+    def handle_exit(self, sig, frame):
+        super().handle_exit(sig, frame)
+        if getattr(self.app, "hub", None) is not None:
+            self.app.hub.stop_waiting()
 
 
 def _close_worker_hub(server, worker):

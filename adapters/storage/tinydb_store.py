@@ -72,6 +72,7 @@ class TinyDBMessageStore(MessageStore):
         self._batching = threading.Lock()
         self._leading = False
         self._changed = threading.Condition()
+        self._released = False
         self._watcher = None
 
         self.layout.create()
@@ -182,10 +183,15 @@ class TinyDBMessageStore(MessageStore):
             self._watch()
             while self.last_id() <= after_id:
                 remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
+                if self._released or (remaining is not None and remaining <= 0):
                     return False
                 self._changed.wait(remaining)
             return True
+
+    def release_waiters(self):
+        with self._changed:
+            self._released = True
+            self._changed.notify_all()
 
     def webhooks(self):
         rows = self._database(self.layout.webhooks, self._files).table("webhooks")

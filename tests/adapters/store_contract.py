@@ -192,6 +192,18 @@ class StoreContract:
 
         assert store.wait(1, timeout=0.05) is False
 
+    def test_released_waiters_answer_at_once(self, store):
+        """Releasing waiters ends a wait under way and every later one."""
+        store.append([draft()])
+        timer = threading.Timer(0.1, store.release_waiters)
+        timer.start()
+
+        under_way = store.wait(1, timeout=30)
+        later = store.wait(1, timeout=30)
+
+        timer.join()
+        assert (under_way, later) == (False, False)
+
     def test_webhook_updates_merge(self, store):
         """Each update changes only the fields it names."""
         store.update_webhook("redwood", {"url": "http://127.0.0.1:9/hooks/wake"})

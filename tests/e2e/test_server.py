@@ -207,3 +207,25 @@ def test_bad_config_file_stops_start_up_with_the_key(tmp_path):
 
     with pytest.raises(RuntimeError, match="unknown key 'colour'"):
         server.start(timeout=10)
+
+
+def test_stopping_the_hub_answers_open_long_polls(hub_server):
+    """A graceful stop answers a waiting long-poll with [] instead of cutting it."""
+    answers = []
+
+    def wait_for_mail():
+        answer = requests.get(
+            f"{hub_server.url}/api/read",
+            params={"for": "cypress", "wait": 60},
+            timeout=90,
+        )
+        answers.append((answer.status_code, answer.json()))
+
+    waiter = threading.Thread(target=wait_for_mail)
+    waiter.start()
+    time.sleep(0.5)
+
+    hub_server.stop()
+    waiter.join(timeout=30)
+
+    assert answers == [(200, [])]
