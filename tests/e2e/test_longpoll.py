@@ -42,18 +42,29 @@ def drain(hub, reader):
     requests.get(f"{hub.url}/api/read", params={"for": reader}, timeout=10)
 
 
-def worker_pids(hub):
-    """Return the pids of the gunicorn workers, the children of the server process."""
+def children(pid):
+    """Return the pids of the processes whose parent is pid."""
     pids = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[1]) == hub.process.pid:
+        if int(fields[1]) == pid:
             pids.append(int(stat.parent.name))
-    assert len(pids) == hub.workers, f"expected {hub.workers} workers, found {pids}"
     return sorted(pids)
+
+
+def worker_pids(hub, timeout=10):
+    """Return the pids of the gunicorn workers, once all of them have started."""
+    deadline = time.monotonic() + timeout
+    pids = children(hub.process.pid)
+    # /health answers as soon as the first worker is up; the others follow.
+    while len(pids) != hub.workers and time.monotonic() < deadline:
+        time.sleep(0.05)
+        pids = children(hub.process.pid)
+    assert len(pids) == hub.workers, f"expected {hub.workers} workers, found {pids}"
+    return pids
 
 
 def cpu_ticks(pids):
