@@ -141,6 +141,16 @@ class HTTPWaker(Waker):
             log.warning("wake of %s: body of %d bytes is too large", name, len(body))
             self._finish(name, 0, error=f"wake body over {MAX_BODY} bytes, not sent")
             return
+        # requests would quote a bad value in its error, and so leak the token.
+        unsendable = _unsendable_header(headers)
+        if unsendable:
+            error = (
+                f"header {unsendable!r} is not one line of printable ASCII "
+                "(check the webhook's token), not sent"
+            )
+            log.warning("wake of %s: %s", name, error)
+            self._finish(name, 0, error=error)
+            return
 
         attempt = 0
         while True:
@@ -253,6 +263,18 @@ def _without_query(url):
         host = f"[{host}]"
     netloc = f"{host}:{parts.port}" if parts.port else host
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def _unsendable_header(headers):
+    """Return the name of the first header whose value cannot be sent as is."""
+    for name, value in headers.items():
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        if not isinstance(value, str):
+            return name
+        if not (value.isascii() and value.isprintable()) or value != value.strip():
+            return name
+    return None
 
 
 def _bearer_token(headers):

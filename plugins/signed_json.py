@@ -61,10 +61,17 @@ def sign(secret, webhook_id, timestamp, body):
 
 
 def signing_key(secret):
-    """Return the HMAC key: the base64 after ``whsec_``, else secret's bytes."""
+    """Return the HMAC key: the base64 after ``whsec_``, else secret's bytes.
+
+    The base64 may lack its ``=`` padding, as Standard Webhooks libraries
+    allow; a ``whsec_`` secret that does not decode to a key is used as is.
+    """
     if secret.startswith("whsec_"):
+        encoded = secret.removeprefix("whsec_")
         try:
-            return base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+            key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
         except binascii.Error:
-            pass
+            key = b""
+        if key:
+            return key
     return secret.encode()

@@ -20,7 +20,8 @@ Knobs for tests:
   any check.
 - ``slow(seconds)``: hold every request that long before answering;
   ``release()`` lets the held ones (and later ones) answer at once.
-- ``received``: every request in arrival order, as ``Received``;
+- ``received``: every request in arrival order, as ``Received`` (path,
+  query, headers, raw body, parsed JSON, status answered);
   ``in_flight`` and ``peak_in_flight`` count requests not yet answered.
 """
 
@@ -41,12 +42,14 @@ PATHS = ("/hooks/wake", "/hooks/agent")
 class Received:
     """One request the gateway got; status is None until it is answered.
 
-    headers is case-insensitive; json is None for a body that is not JSON.
+    headers is case-insensitive; body is the raw bytes (to check a
+    signature against); json is None for a body that is not JSON.
     """
 
     path: str
     query: dict
     headers: dict
+    body: bytes
     json: object
     at: float = field(default_factory=time.monotonic)
     status: int = None
@@ -188,6 +191,7 @@ def _handler_for(gateway):
                 path=parts.path,
                 query=parse_qs(parts.query),
                 headers=CaseInsensitiveDict(self.headers.items()),
+                body=raw,
                 json=body,
             )
 

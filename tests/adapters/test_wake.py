@@ -216,6 +216,23 @@ def test_a_body_over_the_gateway_limit_is_not_sent(make_waker, gateway, outcomes
     assert gateway.received == []
 
 
+@pytest.mark.parametrize("token", ["s3cret\nline", "s3cret\r\nX-Evil: 1", "s3crét✓"])
+def test_a_token_that_cannot_be_a_header_is_neither_sent_nor_shown(
+    make_waker, gateway, outcomes, caplog, token
+):
+    """A token that is not one line of ASCII is refused without quoting it."""
+    waker = make_waker()
+
+    waker.wake(CYPRESS, MESSAGE, Webhook(url=gateway.url(), token=token))
+    outcomes.wait_for(1)
+
+    assert gateway.received == []
+    assert outcomes.last.attempts == 0
+    assert outcomes.last.error.startswith("header 'Authorization' is not one line")
+    assert "s3cr" not in outcomes.last.error
+    assert "s3cr" not in caplog.text
+
+
 def test_close_waits_for_sends_under_way(make_waker, gateway, outcomes):
     """After close() returns, a wake that was being sent has its outcome."""
     waker = make_waker()
@@ -291,6 +308,29 @@ def test_strategies_are_those_the_plugins_declare(make_waker):
     names = waker.strategies()
 
     assert names == ["openclaw-agent", "openclaw-wake"]
+
+
+@pytest.mark.parametrize(
+    ("attempt", "ceiling"), [(1, 1.0), (2, 2.0), (3, 4.0), (4, 5.0), (9, 5.0)]
+)
+def test_backoff_doubles_with_jitter_up_to_the_cap(make_waker, attempt, ceiling):
+    """The wait after attempt n is random in [c/2, c], c = backoff * 2**(n-1) capped."""
+    waker = make_waker(backoff=1, max_delay=5)
+
+    waits = [waker._delay(attempt, None) for _ in range(200)]
+
+    assert ceiling / 2 <= min(waits)
+    assert max(waits) <= ceiling
+    assert len(set(waits)) > 1
+
+
+def test_retry_after_is_waited_as_asked_up_to_the_cap(make_waker):
+    """A Retry-After replaces the backoff, but never beyond max_delay."""
+    waker = make_waker(backoff=1, max_delay=5)
+
+    waits = [waker._delay(1, 3.0), waker._delay(1, 120.0)]
+
+    assert waits == [3.0, 5]
 
 
 @pytest.mark.parametrize(

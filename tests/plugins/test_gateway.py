@@ -55,12 +55,13 @@ def test_a_body_over_256_kib_is_too_large(gateway):
 
 
 def test_every_request_is_recorded(gateway):
-    """Path, query, headers, JSON and the status answered are kept."""
+    """Path, query, headers, raw body, JSON and the status answered are kept."""
     post(gateway, "/hooks/wake?via=test", {"text": "hi"})
 
     [received] = gateway.received
     assert (received.path, received.query) == ("/hooks/wake", {"via": ["test"]})
     assert received.headers["authorization"] == f"Bearer {TOKEN}"
+    assert received.body == b'{"text": "hi"}'
     assert (received.json, received.status) == ({"text": "hi"}, 200)
 
 

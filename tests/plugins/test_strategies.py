@@ -198,6 +198,26 @@ def test_a_whsec_token_signs_with_its_decoded_key():
     assert signature == "v1," + base64.b64encode(digest).decode()
 
 
+def test_a_whsec_token_without_padding_signs_with_its_decoded_key():
+    """A ``whsec_`` secret whose base64 lacks its ``=`` padding still decodes."""
+    key = b"twenty byte key 0001"
+    unpadded = base64.b64encode(key).decode().rstrip("=")
+
+    signature = sign("whsec_" + unpadded, "msg_1", "1700000000", b"{}")
+
+    digest = hmac.new(key, b"msg_1.1700000000.{}", hashlib.sha256).digest()
+    assert signature == "v1," + base64.b64encode(digest).decode()
+
+
+@pytest.mark.parametrize("secret", ["whsec_not*base64", "whsec_"])
+def test_a_whsec_token_that_is_no_key_signs_as_written(secret):
+    """A ``whsec_`` secret that decodes to no key is used byte for byte."""
+    signature = sign(secret, "msg_1", "1700000000", b"{}")
+
+    digest = hmac.new(secret.encode(), b"msg_1.1700000000.{}", hashlib.sha256)
+    assert signature == "v1," + base64.b64encode(digest.digest()).decode()
+
+
 def test_the_signed_body_is_what_is_sent(pm):
     """The body the sender posts is the compact JSON the signature covers."""
     webhook = Webhook(url="http://receiver/events", token="t0k", strategy="json")

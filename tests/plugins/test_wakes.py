@@ -1,5 +1,8 @@
 """Waking bots over real HTTP: a Hub, the built-in plugins, HTTPWaker, a gateway."""
 
+import base64
+import hashlib
+import hmac
 import logging
 from datetime import datetime
 
@@ -174,6 +177,37 @@ def test_last_wake_is_recorded_with_the_webhook(make_rig, gateway):
         "error": None,
     }
     assert datetime.fromisoformat(shown["at"]).utcoffset().total_seconds() == 0
+
+
+def test_a_json_event_arrives_signed_over_the_bytes_received(make_rig, gateway):
+    """The webhook-signature a receiver gets verifies against the raw body."""
+    rig = make_rig()
+    rig.webhook("cypress", gateway.url("/hooks/wake"), strategy="json")
+
+    rig.hub.send("bigc", "cypress", "grüße ✓")
+    rig.outcomes.wait_for(1)
+
+    [received] = gateway.received
+    headers = received.headers
+    signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode()
+    digest = hmac.new(TOKEN.encode(), signed + received.body, hashlib.sha256)
+    expected = "v1," + base64.b64encode(digest.digest()).decode()
+    assert headers["webhook-signature"] == expected
+    assert received.json["data"]["message"] == "grüße ✓"
+
+
+def test_a_retried_json_event_keeps_its_id_and_signature(make_rig, gateway):
+    """A retry sends the same webhook-id, so a receiver can drop duplicates."""
+    rig = make_rig()
+    rig.webhook("cypress", gateway.url("/hooks/wake"), strategy="json")
+    gateway.fail_next(1, status=502)
+
+    rig.hub.send("bigc", "cypress", "hello")
+    rig.outcomes.wait_for(1)
+
+    first, second = [r.headers for r in gateway.received]
+    assert first["webhook-id"] == second["webhook-id"]
+    assert first["webhook-signature"] == second["webhook-signature"]
 
 
 def test_the_strategy_setting_overrides_the_url(make_rig, gateway):
