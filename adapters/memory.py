@@ -45,10 +45,9 @@ class MemoryStore(MessageStore):
     def history(self, limit=None, since=None):
         with self._changed:
             start = bisect.bisect_right(self._ids, since) if since is not None else 0
-            ids = self._ids[start:]
             if limit is not None:
-                ids = ids[len(ids) - limit :] if limit else []
-            return [self._messages[i] for i in ids]
+                start = max(start, len(self._ids) - limit)
+            return [self._messages[i] for i in self._ids[start:]]
 
     def unread(self, reader):
         with self._changed:

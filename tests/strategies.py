@@ -120,6 +120,15 @@ def texts(max_size=80):
     )
 
 
+def filled_texts(max_size=80):
+    """Draw message text that is not blank, so the hub accepts it on its own."""
+    return st.one_of(
+        st.text(min_size=1, max_size=max_size),
+        st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=max_size),
+        st.sampled_from(["hi", "ünïcode ✓", "emoji 🌲🌲", "<b>bold</b>", "a\x00b"]),
+    ).filter(str.strip)
+
+
 # Attachments --------------------------------------------------------------
 
 
@@ -298,3 +307,26 @@ def messages(draw, ids=None):
 def wire_messages():
     """Draw a message in the API's JSON shape, every field present."""
     return messages().map(lambda message: message.to_wire())
+
+
+# Traffic ------------------------------------------------------------------
+
+
+@st.composite
+def traffic(draw, max_size=15):
+    """Draw a roster and sends (sender, to, text) between its participants.
+
+    Some texts are blank, which the hub refuses as empty.
+    """
+    roster = draw(rosters())
+    sends = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(roster.names),
+                st.sampled_from([*roster.names, BROADCAST]),
+                texts(max_size=20),
+            ),
+            max_size=max_size,
+        )
+    )
+    return roster, sends

@@ -4,6 +4,7 @@ A store's test module subclasses StoreContract and provides a ``store``
 fixture; pytest then runs every test below against that store.
 """
 
+import sys
 import threading
 
 import pytest
@@ -19,6 +20,30 @@ def draft(sender="cypress", to="redwood", text="hi", recipients=("redwood",)):
         timestamp="2026-02-06T09:20:00.123456+00:00",
         recipients=tuple(recipients),
     )
+
+
+def race(*targets):
+    """Run each target in its own thread, all released at once, switching often.
+
+    A short switch interval lets a thread be interrupted mid-call, which is where
+    code that reads and then marks in two steps hands a message out twice.
+    """
+    start = threading.Barrier(len(targets))
+
+    def run(target):
+        start.wait()
+        target()
+
+    workers = [threading.Thread(target=run, args=(t,)) for t in targets]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+    finally:
+        sys.setswitchinterval(interval)
 
 
 class StoreContract:
@@ -94,37 +119,24 @@ class StoreContract:
 
     def test_racing_readers_take_each_message_once(self, store):
         """Threads taking the same inbox at once get each message exactly once."""
-        store.append([draft(text=str(i)) for i in range(200)])
         taken = []
-        start = threading.Barrier(4)
 
-        def drain():
-            start.wait()
-            for _ in range(20):
-                taken.extend(m.id for m in store.take_unread("redwood"))
+        def take():
+            taken.extend(m.id for m in store.take_unread("redwood"))
 
-        threads = [threading.Thread(target=drain) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        for batch in range(30):
+            store.append([draft(text=f"{batch}.{n}") for n in range(10)])
+            race(*[take] * 4)
 
-        assert sorted(taken) == list(range(1, 201))
+        assert sorted(taken) == list(range(1, 301))
 
     def test_racing_appends_get_unique_ids(self, store):
         """Threads appending at once never share or skip an id."""
-        start = threading.Barrier(4)
-
         def send():
-            start.wait()
             for i in range(25):
                 store.append([draft(text=str(i))])
 
-        threads = [threading.Thread(target=send) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        race(*[send] * 4)
 
         assert [m.id for m in store.history()] == list(range(1, 101))
 
@@ -137,6 +149,8 @@ class StoreContract:
             (None, 3, [4, 5]),
             (1, 2, [5]),
             (10, 0, [1, 2, 3, 4, 5]),
+            (7, None, [1, 2, 3, 4, 5]),
+            (5, 2, [3, 4, 5]),
             (None, 5, []),
             (None, 99, []),
         ],

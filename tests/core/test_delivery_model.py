@@ -25,7 +25,14 @@ from forest_chat.adapters.memory import MemoryStore
 from forest_chat.core import BOT, BROADCAST, Hub, Message
 from forest_chat.core.errors import EmptyMessage, MessageTooLong, UnknownParticipant
 
-from ..strategies import attachment_inputs, mostly, rosters, strangers, texts
+from ..strategies import (
+    attachment_inputs,
+    filled_texts,
+    mostly,
+    rosters,
+    strangers,
+    texts,
+)
 from .fakes import RecordingWaker
 
 # A small text limit lets the model reach "too long" without megabytes of text.
@@ -80,7 +87,7 @@ class DeliveryModel(RuleBasedStateMachine):
         self.anyone = mostly(self.names, st.one_of(self.strangers, st.just(BROADCAST)))
         self.any_address = mostly(self.addresses, self.strangers)
         self.any_texts = texts(max_size=MAX_TEXT + 10)
-        self.texts = mostly(self.any_texts.filter(str.strip), self.any_texts)
+        self.texts = mostly(filled_texts(max_size=MAX_TEXT), self.any_texts)
         self.files = mostly(st.just([]), st.lists(attachment_inputs(), max_size=2))
         bots = [bot.name for bot in roster.bots]
         self.bots = st.sampled_from(bots) if bots else None
@@ -237,7 +244,7 @@ class DeliveryModel(RuleBasedStateMachine):
 
         after = [e for e in self.expected if since is None or e.id > since]
         if limit is not None:
-            after = after[len(after) - limit :] if limit else []
+            after = after[-limit:] if limit else []
         assert found == [e.message() for e in after]
 
     @precondition(lambda self: self.bots is not None)

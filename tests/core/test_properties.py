@@ -9,26 +9,8 @@ from forest_chat.adapters.memory import MemoryStore
 from forest_chat.core import BROADCAST, Hub, Roster
 from forest_chat.core.errors import EmptyMessage
 
-from ..strategies import aware_datetimes, rosters, texts
+from ..strategies import aware_datetimes, filled_texts, rosters, traffic
 from .fakes import FixedClock
-
-
-@st.composite
-def traffic(draw, max_size=15):
-    """Draw a roster and a list of sends (sender, to, text) within it."""
-    roster = draw(rosters())
-    names = roster.names
-    sends = draw(
-        st.lists(
-            st.tuples(
-                st.sampled_from(names),
-                st.sampled_from([*names, BROADCAST]),
-                texts(max_size=20),
-            ),
-            max_size=max_size,
-        )
-    )
-    return roster, sends
 
 
 def play(hub, sends):
@@ -136,7 +118,7 @@ def test_history_filtering(case, limit, since):
 
     expected = [m for m in every if since is None or m.id > since]
     if limit is not None:
-        expected = expected[len(expected) - limit :] if limit else []
+        expected = expected[-limit:] if limit else []
     assert found == expected
 
 
@@ -164,7 +146,7 @@ def test_timestamp_is_the_clocks_instant_in_utc(moment):
     assert parsed.utcoffset() == timedelta(0)
 
 
-@given(st.data(), rosters(), texts(max_size=20).filter(str.strip))
+@given(st.data(), rosters(), filled_texts(max_size=20))
 def test_broadcast_recipients_are_everyone_but_the_sender(data, roster, text):
     """A message to all is undelivered to every participant except its sender."""
     sender = data.draw(st.sampled_from(roster.names))
