@@ -68,7 +68,10 @@ class Hub:
         """Store a message and its copies, wake its bots; return a Sent."""
         self.roster.participant(sender, role="sender")
         if not isinstance(to, str):
-            raise InvalidInput("'to' must be a participant name or 'all'")
+            raise InvalidInput(
+                f"'to' must be a participant name or 'all', not {to!r}; "
+                f"known names are: {', '.join(sorted(self.roster.names))}"
+            )
         text = self._check_text(text)
         attachments = self._check_attachments(attachments)
         if not text.strip() and not attachments:
@@ -115,7 +118,13 @@ class Hub:
         """
         limit = _count(limit, "limit")
         since = _count(since, "since")
-        deadline = time.monotonic() + self._check_wait(wait)
+        wait = self._check_wait(wait)
+        if wait and since is None:
+            raise InvalidInput(
+                "'wait' needs 'since': the id of the newest message you have, "
+                "so the hub can wait for a newer one"
+            )
+        deadline = time.monotonic() + wait
 
         while True:
             found = self.store.history(limit=limit, since=since)
@@ -149,9 +158,7 @@ class Hub:
         if url is not None:
             changes["url"] = _check_url(url)
         if token is not None:
-            if not isinstance(token, str):
-                raise InvalidWebhook("'token' must be a string")
-            changes["token"] = token
+            changes["token"] = _check_token(token)
         if strategy is not None:
             changes["strategy"] = self._check_strategy(strategy)
 
@@ -159,7 +166,7 @@ class Hub:
         log.info(
             "webhook of %s set: url=%s token=%s strategy=%s",
             target,
-            webhook.url or "-",
+            _without_query(webhook.url) or "-",
             "set" if webhook.token else "none",
             webhook.strategy or "by url",
         )
@@ -309,7 +316,11 @@ def _check_url(url):
         raise InvalidWebhook("'url' must be a string")
     if url == "":
         return url
-    wrong = InvalidWebhook(f"'url' must be an http:// or https:// address, not {url!r}")
+    # The url is not repeated: a mistyped one may hold a secret.
+    wrong = InvalidWebhook(
+        "'url' must be an http:// or https:// address with a host name "
+        "and, if it has one, a valid port"
+    )
     if any(c.isspace() or not c.isprintable() for c in url):
         raise wrong
     try:
@@ -324,3 +335,18 @@ def _check_url(url):
     if "token" in parse_qs(parts.query):
         raise InvalidWebhook("put the token in 'token', not in the url's query")
     return url
+
+
+def _check_token(token):
+    if not isinstance(token, str):
+        raise InvalidWebhook("'token' must be a string")
+    if token != token.strip() or not (token.isascii() and token.isprintable()):
+        raise InvalidWebhook(
+            "'token' must be one line of printable ASCII with no spaces around it"
+        )
+    return token
+
+
+def _without_query(url):
+    """Return url without its query and fragment, which may hold secrets."""
+    return url.split("?", 1)[0].split("#", 1)[0]

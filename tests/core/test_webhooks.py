@@ -108,6 +108,40 @@ class TestSettings:
         with pytest.raises(InvalidWebhook):
             hub.set_webhook("redwood", url="http://bot:s3cret@127.0.0.1:18789/hooks")
 
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "ftp://bot:s3cret@127.0.0.1/hooks",
+            "http://127.0.0.1:99999/?key=s3cret",
+            "http://127.0.0.1/\ns3cret",
+        ],
+    )
+    def test_a_refused_url_is_not_repeated(self, hub, url):
+        """The error for a bad url leaves it out, since it may hold a secret."""
+        with pytest.raises(InvalidWebhook) as refused:
+            hub.set_webhook("redwood", url=url)
+
+        assert "s3cret" not in str(refused.value)
+
+    @pytest.mark.parametrize(
+        "token", ["two\nlines", " padded ", "t\u00f6ken", "tab\there", "\x00"]
+    )
+    def test_refuses_a_token_that_cannot_travel_in_a_header(self, hub, token):
+        """A token must be one line of printable ASCII, or no wake could carry it."""
+        with pytest.raises(InvalidWebhook, match="one line of printable ASCII"):
+            hub.set_webhook("redwood", url=URL, token=token)
+
+        assert hub.webhooks()["redwood"] == Webhook()
+
+    def test_the_log_leaves_out_the_urls_query(self, hub, caplog):
+        """A query in a webhook url may hold a key, so the log line leaves it out."""
+        caplog.set_level(logging.INFO, logger="forest_chat.core")
+
+        hub.set_webhook("redwood", url=f"{URL}?key=s3cret")
+
+        assert URL in caplog.text
+        assert "s3cret" not in caplog.text
+
     @pytest.mark.parametrize("field", ["url", "token", "strategy"])
     def test_refuses_a_field_that_is_not_a_string(self, hub, field):
         """Each setting must be a string."""
