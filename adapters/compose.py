@@ -7,6 +7,7 @@ from forest_chat.plugins import PluginRules, make_plugin_manager
 
 from .files import UploadFolder
 from .http import create_app
+from .settings import SettingsError
 from .storage import TinyDBMessageStore
 from .wake import HTTPWaker
 
@@ -31,6 +32,18 @@ def build_hub(settings):
     )
     hub.waker = HTTPWaker(plugins, on_outcome=hub.record_wake)
     return hub
+
+
+def check_plugins(settings):
+    """Raise SettingsError when settings disable a plugin that is not installed.
+
+    Workers build their hubs after gunicorn forks them; checking here first
+    stops serve with one clear line instead of a traceback from each worker.
+    """
+    try:
+        make_plugin_manager(public_url=settings.url, disabled=settings.disabled_plugins)
+    except ValueError as error:
+        raise SettingsError(f"'disabled_plugins': {error}") from None
 
 
 def build_app(settings):

@@ -2,6 +2,7 @@
 
 import logging
 import os
+import re
 import secrets
 import tempfile
 from pathlib import Path
@@ -9,11 +10,18 @@ from pathlib import Path
 from forest_chat.core import Attachment, FileStore
 from forest_chat.core.errors import FileNotFound, TooLarge
 from forest_chat.core.model import file_url
-from forest_chat.core.naming import display_name, is_upload_name, upload_name
+from forest_chat.core.naming import display_name, upload_name
 
 log = logging.getLogger(__name__)
 
 CHUNK = 64 * 1024
+
+# The names served: ours, and those the original hub gave (werkzeug's
+# secure_filename then "_<8 hex>", so dots in the stem and capitals in the
+# extension), so files it left in uploads/ stay reachable. One plain name
+# with no separator and no leading dot: never a way out of the folder, nor
+# to a temporary file.
+_SERVABLE = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,254}")
 
 
 class UploadFolder(FileStore):
@@ -50,7 +58,8 @@ class UploadFolder(FileStore):
         )
 
     def exists(self, filename):
-        return is_upload_name(filename) and (self.folder / filename).is_file()
+        servable = isinstance(filename, str) and _SERVABLE.fullmatch(filename)
+        return bool(servable) and (self.folder / filename).is_file()
 
     def path(self, filename):
         if not self.exists(filename):

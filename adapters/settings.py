@@ -4,6 +4,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from forest_chat.core import Participant, Roster
 from forest_chat.core.errors import RosterError
@@ -40,6 +41,13 @@ OPTIONS = [
 ]
 
 _BY_KEY = {option.key: option for option in OPTIONS}
+_KIND_NAMES = {
+    str: "a string",
+    int: "a whole number",
+    bool: "true or false",
+    list: "a list of strings",
+    dict: "a table",
+}
 
 
 @dataclass(frozen=True)
@@ -97,7 +105,7 @@ def load_settings(config=None, **overrides):
     values["data_dir"] = Path(values["data_dir"]).expanduser()
 
     settings = Settings(**values)
-    _check(settings)
+    _check(settings, f"{config}: " if config else "")
     return settings
 
 
@@ -119,9 +127,13 @@ def _read_file(path):
     for key, value in raw.items():
         option = _BY_KEY[key]
         wrong_type = not isinstance(value, option.kind)
-        if wrong_type or (option.kind is int and isinstance(value, bool)):
+        if option.kind is int and isinstance(value, bool):
+            wrong_type = True
+        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+            wrong_type = True
+        if wrong_type:
             raise SettingsError(
-                f"{path}: {key!r} must be a {option.kind.__name__} ({option.help})"
+                f"{path}: {key!r} must be {_KIND_NAMES[option.kind]} ({option.help})"
             )
 
     values = {
@@ -154,17 +166,34 @@ def _roster(path, raw):
         raise SettingsError(f"{path}: {error}") from None
 
 
-def _check(settings):
+def _check(settings, where=""):
+    """Refuse values no hub can run with; where says which file they came from."""
     for key in ("max_body_bytes", "max_text_chars", "max_upload_bytes"):
         if getattr(settings, key) < 1:
-            raise SettingsError(f"{key!r} must be 1 or more")
+            raise SettingsError(f"{where}{key!r} must be 1 or more")
     if not 1 <= settings.port <= 65535:
         raise SettingsError(f"port must be between 1 and 65535, not {settings.port}")
-    if settings.workers < 1 or settings.threads < 1:
-        raise SettingsError("workers and threads must be 1 or more")
+    if settings.workers < 1:
+        raise SettingsError(f"workers must be 1 or more, not {settings.workers}")
+    if settings.threads < 1:
+        raise SettingsError(f"threads must be 1 or more, not {settings.threads}")
     for origin in settings.cors_origins:
         if not isinstance(origin, str):
-            raise SettingsError("'cors_origins' must be a list of strings")
+            raise SettingsError(f"{where}'cors_origins' must be a list of strings")
+    if settings.public_url and not _is_web_address(settings.public_url):
+        raise SettingsError(
+            f"{where}'public_url' must be an http:// or https:// address, "
+            f"not {settings.public_url!r}"
+        )
+
+
+def _is_web_address(url):
+    try:
+        parts = urlsplit(url)
+        parts.port  # reading the port is what checks it
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def with_overrides(settings, **changes):

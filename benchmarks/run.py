@@ -1,7 +1,7 @@
 """Measure the hub under gunicorn against a no-op Falcon app, in one run.
 
     python benchmarks/run.py                 # full run, prints a Markdown report
-    python benchmarks/run.py --write docs/benchmarks.md
+    python benchmarks/run.py --write /tmp/report.md   # also into a file
     python benchmarks/run.py --sizes 1000 --seconds 3   # a quick look
 
 Every figure is measured here, now: the hub's sends and inbox reads at several
@@ -74,10 +74,13 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def rss_mb(self):
-        """Return the resident memory of the master and of the largest worker, MB."""
+        """Return the resident memory of the whole server and of its largest worker.
+
+        The whole server is the master and every worker, in MB.
+        """
         pids = [self.process.pid] + _children(self.process.pid)
         sizes = [_rss_kb(pid) for pid in pids]
-        return sizes[0] / 1024, max(sizes[1:] or [0]) / 1024
+        return sum(sizes) / 1024, max(sizes[1:] or [0]) / 1024
 
 
 def _children(pid):
@@ -215,8 +218,8 @@ def main():
             hub_command(port, data, config), port, work / f"hub-{size}.log"
         ) as s:
             sends, reads = measure_app(s.url, args)
-            master_mb, worker_mb = s.rss_mb()
-        results.append((size, imported, sends, reads, master_mb, worker_mb))
+            server_mb, worker_mb = s.rss_mb()
+        results.append((size, imported, sends, reads, server_mb, worker_mb))
         print(f"{size}: {sends['per_second']:.0f} sends/s", file=sys.stderr)
 
     report = render(args, ceiling_sends, ceiling_reads, results)
@@ -231,19 +234,19 @@ def render(args, ceiling_sends, ceiling_reads, results):
     )
     lines = [
         "| stored before | sends/s | send p50 ms | send p99 ms | reads/s (10 unread) "
-        "| read p50 ms | read p99 ms | import s | worker RSS MB |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| read p50 ms | read p99 ms | import s | server RSS MB | worker RSS MB |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         f"| no-op Falcon | {ceiling_sends['per_second']:.0f} | "
         f"{ceiling_sends['p50_ms']:.1f} | {ceiling_sends['p99_ms']:.1f} | "
         f"{ceiling_reads['per_second']:.0f} | {ceiling_reads['p50_ms']:.1f} | "
-        f"{ceiling_reads['p99_ms']:.1f} | | |",
+        f"{ceiling_reads['p99_ms']:.1f} | | | |",
     ]
-    for size, imported, sends, reads, master_mb, worker_mb in results:
+    for size, imported, sends, reads, server_mb, worker_mb in results:
         lines.append(
             f"| {size:,} | {sends['per_second']:.0f} | {sends['p50_ms']:.1f} | "
             f"{sends['p99_ms']:.1f} | {reads['per_second']:.0f} | "
             f"{reads['p50_ms']:.1f} | {reads['p99_ms']:.1f} | {imported:.1f} | "
-            f"{worker_mb:.0f} |"
+            f"{server_mb:.0f} | {worker_mb:.0f} |"
         )
 
     first, last = results[0], results[-1]

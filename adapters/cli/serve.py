@@ -1,13 +1,15 @@
 """``forest-chat serve``: run the hub under gunicorn."""
 
+import json
 import logging
 import sys
 from pathlib import Path
 
+from gunicorn import util as gunicorn_util
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import ThreadWorker
 
-from ..compose import build_app, close_hub
+from ..compose import build_app, check_plugins, close_hub
 from ..legacy import LEGACY_FILE, LegacyFileError, import_legacy
 from ..settings import DEFAULT_PORT, SettingsError, load_settings
 from ..storage import TinyDBMessageStore
@@ -47,12 +49,13 @@ def run(args):
             workers=args.workers,
             threads=args.threads,
         )
+        check_plugins(settings)
     except SettingsError as error:
         print(f"forest-chat serve: {error}", file=sys.stderr)
         return 2
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    if not _import_legacy_history(settings):
+    if not import_legacy_history(settings):
         return 1
 
     print(f"Forest Chat data: {settings.data_dir}", flush=True)
@@ -61,7 +64,7 @@ def run(args):
     return 0
 
 
-def _import_legacy_history(settings):
+def import_legacy_history(settings):
     """Import the original hub's messages.json into a new, empty data directory."""
     legacy = settings.data_dir / LEGACY_FILE
     if not legacy.is_file() or settings.store_dir.exists():
@@ -110,6 +113,10 @@ class HubServer(BaseApplication):
             "graceful_timeout": 10,
             "worker_exit": _close_worker_hub,
         }
+        # Gunicorn 25.1 and later would also open a control socket in the
+        # home folder, shared by every server of the user; the hub needs none.
+        if "control_socket_disable" in self.cfg.settings:
+            options["control_socket_disable"] = True
         for key, value in options.items():
             self.cfg.set(key, value)
 
@@ -119,11 +126,18 @@ class HubServer(BaseApplication):
 
 
 class HubWorker(ThreadWorker):
-    """A threaded worker that answers its long-polls when told to stop.
+    """A threaded worker that answers in JSON and lets long-polls go on stop.
 
     Without this, a graceful stop would wait out every open long-poll and
     then cut it off.
     """
+
+    def init_process(self):
+        # Gunicorn answers a request it cannot parse (a request line over 4 KiB,
+        # too many headers) before the app sees it, with an HTML page; in this
+        # process it answers with the hub's JSON error shape instead.
+        gunicorn_util.write_error = write_json_error
+        super().init_process()
 
     def handle_exit(self, sig, frame):
         super().handle_exit(sig, frame)
@@ -134,3 +148,22 @@ class HubWorker(ThreadWorker):
 def _close_worker_hub(server, worker):
     if getattr(worker.app, "hub", None) is not None:
         close_hub(worker.app.hub)
+
+
+HINTS = {
+    414: "; send fewer or shorter query parameters",
+    431: "; send fewer or smaller headers",
+}
+
+
+def write_json_error(sock, status, reason, text):
+    """Write gunicorn's own refusal of a request as ``{"error": ...}``."""
+    error = f"{reason}: {text}{HINTS.get(status, '')}" if text else reason
+    body = json.dumps({"error": error}).encode()
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\n"
+        "Connection: close\r\n"
+        "Content-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    gunicorn_util.write_nonblock(sock, head.encode("latin-1") + body)

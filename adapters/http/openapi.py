@@ -74,7 +74,7 @@ def _version():
 
 
 def _paths(hub):
-    return {
+    paths = {
         "/health": {"get": _health()},
         "/api/messages": {"get": _history()},
         "/api/send": {"post": _send()},
@@ -87,6 +87,12 @@ def _paths(hub):
         "/": {"get": _page()},
         "/ui/{name}": {"get": _asset()},
     }
+    # The server refuses these before any route sees the request.
+    for operations in paths.values():
+        for operation in operations.values():
+            operation["responses"]["414"] = _response("UriTooLong")
+            operation["responses"]["431"] = _response("HeadersTooLarge")
+    return paths
 
 
 def _health():
@@ -106,12 +112,13 @@ def _history():
         "description": (
             "Messages with id above since, then the last limit of them, oldest "
             "first. With since and wait, an empty answer is held up to wait "
-            "seconds until a newer message is stored."
+            "seconds until a newer message is stored; wait without since is a "
+            "400."
         ),
         "parameters": [
             _count("limit", "Return only the last limit messages"),
             _count("since", "Return only messages with an id above this"),
-            _wait(),
+            _wait("Seconds to hold an empty answer for a newer message; needs since"),
         ],
         "responses": {
             "200": _json("The messages, oldest first", _list_of("Message")),
@@ -166,7 +173,7 @@ def _read(hub):
                 "description": "false to peek without marking (default true)",
                 "schema": {"type": "string", "pattern": _flag_pattern()},
             },
-            _wait(),
+            _wait("Seconds to hold an empty answer for something unread"),
         ],
         "responses": {
             "200": _json("The unread messages, oldest first", _list_of("Message")),
@@ -472,6 +479,8 @@ def _responses(settings, hub):
             f"uploads over {hub.max_upload:,} bytes)"
         ),
         "UnsupportedMediaType": _error("The body is not of the type this takes"),
+        "UriTooLong": _error("The request line is over 4,094 bytes"),
+        "HeadersTooLarge": _error("The request has too many or too large headers"),
     }
 
 
@@ -496,11 +505,11 @@ def _count(name, description):
     }
 
 
-def _wait():
+def _wait(description):
     return {
         "name": "wait",
         "in": "query",
-        "description": "Seconds to hold an empty answer for something new",
+        "description": description,
         "schema": {"type": "integer", "minimum": 0, "maximum": MAX_WAIT},
     }
 

@@ -9,17 +9,10 @@ from forest_chat.core.hub import MAX_WAIT
 
 from .params import count_param, flag_param, json_body, require_size, text_field
 
-# Types a browser would run or render as a page if shown inline.
-ACTIVE_TYPES = {
-    "text/html",
-    "application/xhtml+xml",
-    "image/svg+xml",
-    "text/xml",
-    "application/xml",
-    "text/javascript",
-    "application/javascript",
-    "application/x-javascript",
-}
+# What marks a type a browser would run, or render as a page, if shown inline:
+# HTML, any XML (which may hold XHTML and its scripts, as SVG and RSS can) and
+# JavaScript.
+ACTIVE_MARKS = ("html", "xml", "javascript", "ecmascript")
 
 # Room for the multipart envelope around a file of the largest allowed size.
 MULTIPART_OVERHEAD = 64 * 1024
@@ -39,9 +32,14 @@ class Messages:
     def on_get(self, req, resp):
         limit = count_param(req, "limit")
         since = count_param(req, "since")
-        wait = count_param(req, "wait", maximum=MAX_WAIT) or 0
+        wait = count_param(req, "wait", maximum=MAX_WAIT)
+        if wait is not None and since is None:
+            raise falcon.HTTPBadRequest(
+                description="'wait' needs 'since': the id of the newest message "
+                "you have, so the hub can wait for a newer one"
+            )
 
-        found = self.hub.history(limit=limit, since=since, wait=wait)
+        found = self.hub.history(limit=limit, since=since, wait=wait or 0)
 
         resp.media = [message.to_wire() for message in found]
 
@@ -108,16 +106,33 @@ class Uploads:
             )
 
         attachment = None
-        for part in req.get_media():
-            if part.name == "file" and attachment is None:
-                original = part.filename or "file"
-                attachment = self.hub.upload(part.stream, original)
+        try:
+            for part in self._form(req):
+                if part.name == "file" and attachment is None:
+                    original = part.filename or "file"
+                    attachment = self.hub.upload(part.stream, original)
+        except Exception:
+            # The file was whole, but the form around it is not: keep nothing.
+            if attachment is not None:
+                self.hub.files.path(attachment.filename).unlink(missing_ok=True)
+            raise
         if attachment is None:
             raise falcon.HTTPBadRequest(
                 description="the form has no field 'file' holding the upload"
             )
 
         resp.media = {"status": "uploaded", **attachment.to_wire()}
+
+    def _form(self, req):
+        """Return the request's multipart form, sent with a length or chunked."""
+        if req.content_length is not None:
+            return req.get_media()
+
+        # Falcon parses a form only within a known length: a chunked upload is
+        # given the most an upload may be, and the cap holds as the file streams.
+        handler = req.options.media_handlers[falcon.MEDIA_MULTIPART]
+        most = self.hub.max_upload + MULTIPART_OVERHEAD
+        return handler.deserialize(req.bounded_stream, req.content_type, most)
 
 
 class Files:
@@ -133,7 +148,7 @@ class Files:
         resp.content_type = kind
         resp.set_header("X-Content-Type-Options", "nosniff")
         resp.set_header("Content-Security-Policy", "sandbox")
-        if kind in ACTIVE_TYPES or kind.startswith("text/html"):
+        if _is_active(kind):
             resp.downloadable_as = filename
         resp.stream = path.open("rb")
         resp.content_length = path.stat().st_size
@@ -176,3 +191,7 @@ class Participants:
             "operator": roster.operator,
             "broadcast": BROADCAST,
         }
+
+
+def _is_active(kind):
+    return any(mark in kind.lower() for mark in ACTIVE_MARKS)

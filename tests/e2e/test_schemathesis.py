@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, settings
 from tests.servers import HubProcess
 
 EXAMPLES = 150
-REFUSALS = ["400", "404", "405", "413", "415"]
+REFUSALS = ["400", "404", "405", "413", "414", "415", "431"]
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,8 @@ def api(hub):
         {
             "checks": {
                 # The hub refuses bad input with exactly these codes; 413 is
-                # the answer to a body over the size limit.
+                # the answer to a body over the size limit, 414 and 431 to a
+                # request line or headers over gunicorn's limits.
                 "negative_data_rejection": {"expected-statuses": REFUSALS},
                 # Wants 2xx for every request the schema allows, but some are
                 # refused for reasons a schema cannot state, each a documented

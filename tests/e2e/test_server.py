@@ -153,6 +153,28 @@ def test_settings_uploads_and_marks_survive_a_restart(tmp_path):
     assert [m["message"] for m in unread] == ["second"]
 
 
+def test_a_streamed_upload_over_25_mb_is_cut_off(hub_server):
+    """A chunked upload past 25 MB is a 413, and no file is left in uploads/."""
+
+    def form():
+        yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.bin"'
+        yield b"\r\n\r\n"
+        for _ in range(26):
+            yield b"x" * (1024 * 1024)
+        yield b"\r\n--b--\r\n"
+
+    answer = requests.post(
+        f"{hub_server.url}/api/upload",
+        data=form(),
+        headers={"Content-Type": "multipart/form-data; boundary=b"},
+        timeout=60,
+    )
+
+    assert answer.status_code == 413
+    assert "26,214,400" in answer.json()["error"]
+    assert list((hub_server.data_dir / "uploads").iterdir()) == []
+
+
 def test_serve_imports_the_original_hubs_history(tmp_path):
     """serve finds messages.json in an empty data directory and imports it."""
     data = tmp_path / "data"
@@ -229,3 +251,21 @@ def test_stopping_the_hub_answers_open_long_polls(hub_server):
     waiter.join(timeout=30)
 
     assert answers == [(200, [])]
+
+
+@pytest.mark.parametrize(
+    "headers, path, status",
+    [
+        ({}, "/api/messages?since=" + "1" * 5000, 414),
+        ({f"X-Filler-{i}": "x" for i in range(120)}, "/health", 431),
+    ],
+)
+def test_requests_past_the_servers_limits_get_a_json_error(
+    hub_server, headers, path, status
+):
+    """A request line or headers too large for gunicorn still get JSON, not HTML."""
+    answer = requests.get(hub_server.url + path, headers=headers, timeout=10)
+
+    assert answer.status_code == status
+    assert answer.headers["Content-Type"] == "application/json"
+    assert set(answer.json()) == {"error"}

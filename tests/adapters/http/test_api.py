@@ -1,6 +1,13 @@
 """The seed API's endpoints answer with the shapes existing clients rely on."""
 
+import io
 from datetime import datetime
+
+import pytest
+from falcon import testing
+
+from forest_chat.adapters.http import create_app
+from forest_chat.adapters.settings import Settings
 
 
 def test_health(client):
@@ -166,16 +173,50 @@ def test_upload_then_send_then_download(client, upload, send):
     assert download.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_active_uploads_are_served_inert(client, upload):
-    """HTML, SVG, XML and JS download as attachments in a sandbox."""
-    for name in ["page.html", "image.svg", "feed.xml", "code.js"]:
-        url = upload(name=name, data=b"<script>alert(1)</script>").json["url"]
+def test_an_upload_sent_without_a_length_is_stored(client):
+    """A form streamed in chunks, with no Content-Length, uploads like any other."""
+    body = (
+        b"--xyz\r\n"
+        b'Content-Disposition: form-data; name="file"; filename="log.txt"\r\n\r\n'
+        b"line one\r\n"
+        b"--xyz--\r\n"
+    )
 
-        result = client.simulate_get(url)
+    uploaded = client.simulate_post(
+        "/api/upload",
+        headers={"Content-Type": "multipart/form-data; boundary=xyz"},
+        extras={"wsgi.input": io.BytesIO(body)},
+    ).json
 
-        assert result.headers["Content-Disposition"].startswith("attachment")
-        assert result.headers["Content-Security-Policy"] == "sandbox"
-        assert result.headers["X-Content-Type-Options"] == "nosniff"
+    assert uploaded["size"] == len(b"line one")
+    assert client.simulate_get(uploaded["url"]).content == b"line one"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "page.html",
+        "page.htm",
+        "PAGE.HTML",
+        "page.xhtml",
+        "image.svg",
+        "image.svgz",
+        "feed.xml",
+        "feed.rss",
+        "style.xsl",
+        "code.js",
+        "module.mjs",
+    ],
+)
+def test_active_uploads_are_served_inert(client, upload, name):
+    """HTML, SVG, any XML and JS download as attachments in a sandbox."""
+    url = upload(name=name, data=b"<script>alert(1)</script>").json["url"]
+
+    result = client.simulate_get(url)
+
+    assert result.headers["Content-Disposition"].startswith("attachment")
+    assert result.headers["Content-Security-Policy"] == "sandbox"
+    assert result.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_images_are_served_inline(client, upload):
@@ -193,6 +234,60 @@ def test_cors_is_open_by_default(client):
     result = client.simulate_get("/health", headers={"Origin": "http://elsewhere.test"})
 
     assert result.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_cors_can_be_limited_to_named_origins(hub, tmp_path):
+    """With cors_origins set, only those origins are told they may call the API."""
+    settings = Settings(data_dir=tmp_path, cors_origins=("http://desk.test",))
+    client = testing.TestClient(create_app(hub, settings))
+
+    named = client.simulate_get("/health", headers={"Origin": "http://desk.test"})
+    other = client.simulate_get("/health", headers={"Origin": "http://evil.test"})
+
+    assert named.headers["Access-Control-Allow-Origin"] == "http://desk.test"
+    assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_cors_preflight_for_a_json_send_is_answered(client):
+    """A browser's preflight before a JSON send gets the CORS answer it needs."""
+    result = client.simulate_options(
+        "/api/send",
+        headers={
+            "Origin": "http://elsewhere.test",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+
+    assert result.status_code == 200
+    assert result.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in result.headers["Access-Control-Allow-Methods"]
+    assert "content-type" in result.headers["Access-Control-Allow-Headers"]
+
+
+@pytest.mark.parametrize(
+    "name", ["IMG_0042_a1b2c3d4.JPG", "notes.v2_0badcafe.md", "_5eed1e55.txt"]
+)
+def test_uploads_the_original_hub_left_are_served(client, send, settings, name):
+    """Files named by the original hub in uploads/ download and can be attached."""
+    settings.uploads_dir.joinpath(name).write_bytes(b"from the old hub")
+
+    download = client.simulate_get(f"/api/files/{name}")
+    sent = send(attachments=[{"filename": name, "url": f"/api/files/{name}"}])
+
+    assert download.status_code == 200
+    assert download.content == b"from the old hub"
+    assert sent.status_code == 200
+
+
+def test_an_old_html_upload_with_a_capital_extension_is_inert(client, settings):
+    """A page the original hub stored as .HTML still downloads as an attachment."""
+    settings.uploads_dir.joinpath("page_0badcafe.HTML").write_bytes(b"<script>")
+
+    result = client.simulate_get("/api/files/page_0badcafe.HTML")
+
+    assert result.headers["Content-Disposition"].startswith("attachment")
+    assert result.headers["Content-Security-Policy"] == "sandbox"
 
 
 def test_page_is_served_with_a_strict_policy(client):

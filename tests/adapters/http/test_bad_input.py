@@ -1,5 +1,8 @@
 """Every bad request gets a 4xx JSON error that says what to fix, and stores nothing."""
 
+import io
+import re
+
 import pytest
 
 SEND_BODIES = [
@@ -201,14 +204,24 @@ def test_bad_config_updates(client, body, says):
         "/api/files/..",
         "/api/files/.upload-abc",
         "/api/files/..%5C..%5Cwindows",
+        "/api/files/..%5Csecret.txt",
+        "/api/files/..\\secret.txt",
+        "/api/files/..%252Fsecret.txt",
+        "/api/files/%252e%252e%252fsecret.txt",
+        "/api/files/..%c0%afsecret.txt",
+        "/api/files/%2e%2e/secret.txt",
+        "/api/files/../secret.txt",
+        "/api/files/..%2Fsecret.txt",
         "/api/files/%00",
+        "/api/files/secret.txt%00.png",
         "/api/files/nothing_1234abcd.txt",
         "/api/files/" + "a" * 300,
     ],
 )
-def test_file_traversal_and_unknown_files_are_404(client, upload, path):
-    """No encoding of a path escapes the uploads folder."""
+def test_file_traversal_and_unknown_files_are_404(client, upload, settings, path):
+    """No encoding of a path escapes the uploads folder, to a file beside it or not."""
     upload()
+    settings.data_dir.joinpath("secret.txt").write_text("keep out")
 
     result = client.simulate_get(path)
 
@@ -217,20 +230,26 @@ def test_file_traversal_and_unknown_files_are_404(client, upload, path):
 
 
 @pytest.mark.parametrize(
-    ("hostile", "expected"),
+    ("hostile", "stem", "extension"),
     [
-        ("../../etc/passwd", "passwd_"),
-        ("<img src=x onerror=alert(1)>.png", "img_src_x_onerror_alert_1_"),
-        ("C:\\Users\\me\\Résumé.PDF", "Resume_"),
-        ("日本語.txt", "file_"),
-        ("a" * 500 + ".txt", "a" * 60 + "_"),
+        ("../../etc/passwd", "passwd", ""),
+        ("<img src=x onerror=alert(1)>.png", "img_src_x_onerror_alert_1", ".png"),
+        ("C:\\Users\\me\\Résumé.PDF", "Resume", ".pdf"),
+        ("日本語.txt", "file", ".txt"),
+        ("a" * 500 + ".txt", "a" * 60, ".txt"),
+        ("report.tar.gz", "report_tar", ".gz"),
+        (".htaccess", "htaccess", ""),
+        ("notes.thisisnotanextension", "notes", ""),
+        ("tab\tand\x00nul.txt", "tab_and_nul", ".txt"),
     ],
 )
-def test_hostile_upload_names_are_made_safe(client, upload, hostile, expected):
-    """Stored names are short, ASCII and pathless, and the file downloads."""
+def test_hostile_upload_names_are_made_safe(client, upload, hostile, stem, extension):
+    """Stored names are <safe stem>_<8 hex>.<ext>: short, ASCII, pathless."""
     uploaded = upload(name=hostile).json
 
-    assert uploaded["filename"].startswith(expected)
+    assert re.fullmatch(
+        re.escape(stem) + r"_[0-9a-f]{8}" + re.escape(extension), uploaded["filename"]
+    )
     assert len(uploaded["filename"]) <= 80
     assert client.simulate_get(uploaded["url"]).status_code == 200
 
@@ -242,6 +261,87 @@ def test_upload_over_the_limit_is_refused_while_streaming(
     hub.max_upload = 1000
 
     result = upload(data=b"x" * 1001)
+
+    assert result.status_code == 413
+    assert list(settings.uploads_dir.iterdir()) == []
+
+
+def test_a_stray_temporary_upload_is_not_served(client, settings):
+    """A half-written upload's temporary file cannot be fetched by name."""
+    settings.uploads_dir.joinpath(".upload-abc123").write_bytes(b"half")
+
+    result = client.simulate_get("/api/files/.upload-abc123")
+
+    assert result.status_code == 404
+
+
+def test_a_broken_form_after_the_file_keeps_nothing(client, settings):
+    """A whole file followed by a broken form part is a 400 and leaves no file."""
+    body = (
+        b"--xyz\r\n"
+        b'Content-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\n'
+        b"hello\r\n"
+        b"--xyz\r\n"
+        b'Content-Disposition: form-data; name="note"\r\n\r\n'
+        b"the closing boundary never comes"
+    )
+
+    result = client.simulate_post(
+        "/api/upload",
+        body=body,
+        headers={"Content-Type": "multipart/form-data; boundary=xyz"},
+    )
+
+    assert result.status_code == 400
+    assert "error" in result.json
+    assert list(settings.uploads_dir.iterdir()) == []
+
+
+def test_an_upload_declared_too_large_is_refused_before_it_is_read(client):
+    """An upload whose Content-Length is over the cap gets 413 unread."""
+
+    class Untouchable:
+        def read(self, *args):
+            raise AssertionError("the body was read")
+
+        readline = readlines = __iter__ = read
+
+    result = client.simulate_post(
+        "/api/upload",
+        body=b"",
+        headers={
+            "Content-Type": "multipart/form-data; boundary=xyz",
+            "Content-Length": str(26 * 1024 * 1024 + 1),
+        },
+        extras={"wsgi.input": Untouchable()},
+    )
+
+    assert result.status_code == 413
+    assert "error" in result.json
+
+
+def chunked_upload(client, data):
+    """Post data as a file in a form sent without a Content-Length."""
+    body = (
+        b"--xyz\r\n"
+        b'Content-Disposition: form-data; name="file"; filename="big.bin"\r\n\r\n'
+        + data
+        + b"\r\n--xyz--\r\n"
+    )
+    return client.simulate_post(
+        "/api/upload",
+        headers={"Content-Type": "multipart/form-data; boundary=xyz"},
+        extras={"wsgi.input": io.BytesIO(body)},
+    )
+
+
+def test_a_chunked_upload_over_the_limit_is_refused_while_streaming(
+    client, hub, settings
+):
+    """An upload sent without a length is cut off at the cap: 413, no file kept."""
+    hub.max_upload = 1000
+
+    result = chunked_upload(client, b"x" * 5000)
 
     assert result.status_code == 413
     assert list(settings.uploads_dir.iterdir()) == []
@@ -296,3 +396,27 @@ def test_every_error_has_the_same_json_shape(client, method, path, status):
     assert result.headers["Content-Type"].startswith("application/json")
     assert list(result.json) == ["error"]
     assert isinstance(result.json["error"], str) and result.json["error"]
+
+
+def test_a_token_never_leaves_the_hub(client, send, caplog):
+    """A webhook token is in no answer and no log line, however it is used."""
+    caplog.set_level("DEBUG")
+    token = "tok-5ecret-771"
+
+    answers = [
+        client.simulate_post(
+            "/api/config",
+            json={
+                "target": "cypress",
+                "url": "http://127.0.0.1:9/hooks/wake",
+                "token": token,
+            },
+        ),
+        client.simulate_post("/api/config", json={"target": "oak", "token": token}),
+        send(to="cypress"),
+        client.simulate_get("/api/config"),
+        client.simulate_get("/api/openapi.json"),
+    ]
+
+    assert all(token not in answer.text for answer in answers)
+    assert token not in caplog.text
