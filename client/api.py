@@ -119,7 +119,7 @@ class Client:
         """Return the conversation: messages after id since, the last limit of them.
 
         With since and wait (whole seconds, at most 60), the hub holds the
-        call until there is a message after since.
+        call until there is a message after since; wait needs since.
         """
         params = {"limit": limit, "since": since, "wait": _check_wait(wait)}
         params = {key: value for key, value in params.items() if value is not None}
@@ -187,10 +187,11 @@ class Client:
         """Yield every message of the conversation after id since, forever.
 
         since None starts with the next message stored. The hub is
-        long-polled ``wait`` seconds at a time; connection errors and 5xx are
-        retried with exponential backoff up to max_backoff seconds. Setting
-        the threading.Event stop ends the generator within one wait.
+        long-polled ``wait`` seconds (1 to 60) at a time; connection errors and
+        5xx are retried with exponential backoff up to max_backoff seconds.
+        Setting the threading.Event stop ends the generator within one wait.
         """
+        _check_wait(wait, least=1)
         retry = _Retry(backoff, max_backoff, stop)
         try:
             if since is None:
@@ -214,11 +215,11 @@ class Client:
 
         Starts with reader's unread messages, then every message addressed to
         reader (directly or to ``all``) as it is stored. The hub is long-polled
-        ``wait`` seconds at a time; connection errors and 5xx (a hub restart)
-        are retried with exponential backoff up to max_backoff seconds, and
-        nothing is skipped or repeated across them. A 4xx, such as an unknown
-        reader, is raised. Setting the threading.Event stop ends the generator
-        within one wait, after the batch under way.
+        ``wait`` seconds (1 to 60) at a time; connection errors and 5xx (a hub
+        restart) are retried with exponential backoff up to max_backoff
+        seconds, and nothing is skipped or repeated across them. A 4xx, such as
+        an unknown reader, is raised. Setting the threading.Event stop ends the
+        generator within one wait, after the batch under way.
 
         With mark, each batch is marked read once all of it was yielded.
 
@@ -237,6 +238,7 @@ class Client:
         batch is being marked is marked with it, so a consumer that stops right
         then does not see it again. Run one listen per reader.
         """
+        _check_wait(wait, least=1)
         retry = _Retry(backoff, max_backoff, stop)
         try:
             cursor = retry.call(self._last_id)
@@ -367,13 +369,15 @@ def _is_for(message, reader):
     return message.sender != reader and reader in message.delivered_to
 
 
-def _check_wait(wait):
-    if wait is None:
+def _check_wait(wait, least=0):
+    """Return wait if the hub takes it; least=1 keeps a loop from polling hard."""
+    if wait is None and least == 0:
         return None
     whole = isinstance(wait, int) and not isinstance(wait, bool)
-    if not whole or not 0 <= wait <= MAX_WAIT:
+    if not whole or not least <= wait <= MAX_WAIT:
         raise ForestChatClientError(
-            f"'wait' must be whole seconds from 0 to {MAX_WAIT}, not {wait!r}"
+            f"'wait' must be whole seconds from {least} to {MAX_WAIT}, not {wait!r}",
+            retryable=False,
         )
     return wait
 

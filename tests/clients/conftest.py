@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from forest_chat.adapters.cli import main
 from forest_chat.client import Client
 from tests.servers import HubProcess
-
-from .cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,7 +61,7 @@ class Command:
     def __init__(self, argv, log_path, env=None):
         self.log = log_path.open("w+b")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.clients.cli", *argv],
+            [sys.executable, "-m", "forest_chat.adapters.cli", *argv],
             stdout=subprocess.PIPE,
             stderr=self.log,
             stdin=subprocess.DEVNULL,

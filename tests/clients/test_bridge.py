@@ -176,6 +176,21 @@ def test_bridge_stops_cleanly(bridge, gateway, signum):
     assert "Traceback" not in command.stderr()
 
 
+def test_bridge_stopped_mid_wake_finishes_that_wake_first(bridge, gateway, client):
+    """Ctrl-C while the gateway is still answering a wake lets that wake finish."""
+    command = bridge(hook_url=gateway.url("/hooks/wake"))
+    gateway.slow(2)
+    client.send("bigc", "cypress", "are you there?")
+    assert gateway.wait_for(1)
+
+    code = command.stop(signal.SIGINT)
+
+    assert code == 0
+    assert [r.status for r in gateway.received] == [200]
+    assert "bridge for cypress stopped" in command.stderr()
+    assert "Traceback" not in command.stderr()
+
+
 def test_bridge_never_logs_the_token(bridge, gateway, client):
     """The gateway token appears in no log line, even when wakes fail."""
     command = bridge("--retries", "0", hook_url=gateway.url("/hooks/wake"))

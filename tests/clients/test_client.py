@@ -112,6 +112,15 @@ def test_messages_with_wait_returns_a_message_sent_meanwhile(client):
     assert [m.text for m in found] == ["news"]
 
 
+def test_messages_with_wait_but_no_since_is_refused(client):
+    """The hub refuses wait without since, and the client raises its reason."""
+    with pytest.raises(ForestChatClientError) as raised:
+        client.messages(limit=5, wait=1)
+
+    assert raised.value.status == 400
+    assert raised.value.error.startswith("'wait' needs 'since'")
+
+
 def test_upload_returns_the_attachment(client, tmp_path):
     """upload answers with an Attachment naming the stored file."""
     path = tmp_path / "report.pdf"
@@ -186,11 +195,13 @@ def test_unreachable_hub_raises_a_retryable_error():
 
 
 def test_wait_beyond_a_minute_is_refused_before_any_call():
-    """A wait over 60 s raises at once, whether or not a hub is there."""
+    """A wait over 60 s raises at once, not retryable, whether or not a hub is there."""
     client = Client(f"http://127.0.0.1:{free_port()}")
 
-    with pytest.raises(ForestChatClientError, match="from 0 to 60"):
+    with pytest.raises(ForestChatClientError, match="from 0 to 60") as raised:
         client.read("cypress", wait=61)
+
+    assert not raised.value.retryable
 
 
 def test_token_goes_in_an_authorization_header():

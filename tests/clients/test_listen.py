@@ -164,6 +164,27 @@ def test_listen_raises_for_an_unknown_reader(client):
     assert "nobody" in raised.value.error
 
 
+def test_listen_raises_for_a_wait_beyond_a_minute_without_retrying(client):
+    """A wait the hub would refuse is raised at once, never retried."""
+    stop = CountedStop(pauses=1)
+    listening = client.listen("cypress", wait=61, stop=stop)
+
+    with pytest.raises(ForestChatClientError) as raised:
+        next(listening)
+
+    assert "from 1 to 60" in raised.value.error
+    assert stop.delays == []
+
+
+@pytest.mark.parametrize("wait", [0, None])
+def test_listen_refuses_a_wait_that_would_poll_without_pause(client, wait):
+    """listen needs a wait of at least 1 s; 0 or None would ask the hub nonstop."""
+    listening = client.listen("cypress", wait=wait)
+
+    with pytest.raises(ForestChatClientError, match="from 1 to 60"):
+        next(listening)
+
+
 def test_listen_loses_nothing_when_a_marking_answer_is_lost(hub, client):
     """Messages marked by a read whose answer was lost are still yielded."""
     client.read("cypress")

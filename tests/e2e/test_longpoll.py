@@ -261,6 +261,26 @@ def test_timed_out_wait_returns_empty_list(hub, path):
     assert held >= 0.9
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/read?for=redwood&wait={}", "/api/messages?since=0&wait={}"]
+)
+@pytest.mark.parametrize("wait", ["61", "-1", "1.5", "soon"])
+def test_wait_outside_0_to_60_whole_seconds_is_refused(hub, path, wait):
+    """A wait that is not whole seconds from 0 to 60 is a 400 naming 'wait'."""
+    answer = requests.get(hub.url + path.format(wait), timeout=10)
+
+    assert answer.status_code == 400
+    assert answer.json()["error"].startswith("'wait' must be")
+
+
+def test_wait_on_messages_without_since_is_refused(hub):
+    """wait on /api/messages without since is a 400 saying since is needed."""
+    answer = requests.get(f"{hub.url}/api/messages?limit=5&wait=5", timeout=10)
+
+    assert answer.status_code == 400
+    assert answer.json()["error"].startswith("'wait' needs 'since'")
+
+
 def test_fifty_waiting_clients_do_not_block_a_send(hub):
     """With 50 long-polls held open, a send is answered and reaches every waiter."""
     pids = worker_pids(hub)
