@@ -22,7 +22,7 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 800}
 
 
-def _unavailable(reason):
+def browser_unavailable(reason):
     """Skip for want of a browser, or fail when CI says the browser must be there."""
     if os.environ.get("FOREST_CHAT_REQUIRE_BROWSER") == "1":
         pytest.fail(f"{reason} (FOREST_CHAT_REQUIRE_BROWSER=1)")
@@ -33,11 +33,11 @@ def _unavailable(reason):
 def browser():
     """Start Debian's Chromium once per test module."""
     if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing: install Debian's chromium package")
+        browser_unavailable(f"{CHROMIUM} is missing: install Debian's chromium package")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable("Playwright for Python is not installed")
+        browser_unavailable("Playwright for Python is not installed")
 
     expect.set_options(timeout=10_000)
     with sync_playwright() as playwright:

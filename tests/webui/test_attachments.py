@@ -49,6 +49,20 @@ def test_attached_image_uploads_and_previews_inline(api, open_page):
     assert pending(page).count() == 0
 
 
+def test_pending_image_shows_a_thumbnail_name_and_size(open_page):
+    """An image waiting to be sent shows a small preview, its name and its size."""
+    page = open_page()
+
+    choose_files(page, [{"name": "leaf.png", "mimeType": "image/png", "buffer": LEAF}])
+
+    chip = pending(page)
+    thumb = chip.locator("img.thumb")
+    expect(thumb).to_have_attribute("src", re.compile(r"^blob:"))
+    assert thumb.evaluate("img => img.decode().then(() => img.naturalWidth)") == 48
+    expect(chip.locator(".file-name")).to_have_text("leaf.png")
+    expect(chip.locator(".file-size")).to_have_text(f"{len(LEAF) / 1024:.1f} KB")
+
+
 def test_other_files_show_as_chips_with_name_and_size(api, open_page):
     """A file that is not an image shows as a chip with its name and size."""
     report = api.upload("report.pdf", b"%PDF-1.4 " + b"0" * 2039)

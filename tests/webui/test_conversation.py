@@ -48,6 +48,24 @@ def test_consecutive_messages_share_one_group(api, open_page):
     expect(group.locator(".avatar")).to_have_text("B")
 
 
+def avatar_colour(page, text):
+    avatar = page.locator(".group", has_text=text).locator(".avatar")
+    return avatar.evaluate("node => getComputedStyle(node).backgroundColor")
+
+
+def test_each_sender_keeps_one_avatar_colour(api, open_page):
+    """Groups from one sender share an avatar colour; another sender has another."""
+    api.send("cypress", "bigc", "colour one")
+    api.send("redwood", "bigc", "colour two")
+    api.send("cypress", "bigc", "colour three")
+
+    page = open_page()
+
+    first = avatar_colour(page, "colour one")
+    assert avatar_colour(page, "colour three") == first
+    assert avatar_colour(page, "colour two") != first
+
+
 def test_text_shows_exactly_as_sent_in_utf8(api, open_page):
     """Arrows, ticks, accents and CJK show as sent, with no mojibake."""
     text = "utf8 \u2192 \u2713 \u00fcber \u6f22\u5b57 \U0001f332"
@@ -84,6 +102,23 @@ def test_message_sent_through_the_api_appears_without_reload(api, open_page):
 
     expect(bubble(page, "live arrival")).to_be_visible()
     assert page.evaluate("window.__sameDocument") is True
+
+
+def test_live_updates_are_long_polls(api, page, open_page):
+    """The page learns of new messages by long-polls that ask with since and wait."""
+    polls = []
+    page.on(
+        "request",
+        lambda request: polls.append(request.url) if "since=" in request.url else None,
+    )
+    open_page()
+
+    api.send("bigc", "all", "long-poll arrival")
+
+    expect(bubble(page, "long-poll arrival")).to_be_visible()
+    assert 1 <= len(polls) <= 2, polls
+    for url in polls:
+        assert re.search(r"[?&]since=\d+&wait=25$", url), url
 
 
 def test_new_message_scrolls_into_view_for_a_reader_at_the_bottom(api, open_page):
@@ -143,6 +178,19 @@ def test_composer_sends_from_and_to_the_chosen_participants(api, open_page):
         "redwood",
         "composer check",
     )
+
+
+def test_from_and_to_are_remembered_after_a_reload(open_page):
+    """The From and To last chosen are chosen again when the page reloads."""
+    page = open_page()
+    page.get_by_label("From", exact=True).select_option("bigc")
+    page.get_by_label("To", exact=True).select_option("cypress")
+
+    page.reload()
+    page.wait_for_selector("body.ready")
+
+    expect(page.get_by_label("From", exact=True)).to_have_value("bigc")
+    expect(page.get_by_label("To", exact=True)).to_have_value("cypress")
 
 
 def test_enter_sends_the_message(api, open_page):
@@ -241,6 +289,25 @@ def test_cc_copy_arriving_live_is_collapsed_onto_its_original(api, open_page):
     expect(page.get_by_text("[CC:")).to_have_count(0)
 
 
+def test_cc_copy_without_its_original_shows_on_its_own(api, page, open_page):
+    """A CC copy whose original is not on the page shows once, labelled as a copy."""
+    api.send("redwood", "cypress", "cc whose original is gone")
+    original = api.last_message()["id"] - 1
+
+    def drop_original(route):
+        answer = route.fetch()
+        history = [m for m in answer.json() if m["id"] != original]
+        route.fulfill(response=answer, json=history)
+
+    page.route(re.compile(r"/api/messages\?limit="), drop_original)
+    open_page()
+
+    copy = bubble(page, "cc whose original is gone")
+    expect(copy).to_have_count(1)
+    expect(copy.locator(".cc-label")).to_have_text("CC of a message to cypress")
+    expect(copy.locator(".text")).to_have_text("cc whose original is gone")
+
+
 def test_status_shows_offline_then_recovers(api, open_page):
     """When polls fail the status says so, and the page catches up once they work."""
     page = open_page()
@@ -274,13 +341,14 @@ def test_message_box_grows_with_its_text_and_shrinks_after_sending(open_page):
     box = page.get_by_label("Message", exact=True)
     one_line = box.bounding_box()["height"]
 
-    box.fill("one\ntwo\nthree\nfour")
+    box.fill("grows one\ngrows two\ngrows three\ngrows four")
     box.dispatch_event("input")
 
     grown = box.bounding_box()["height"]
     assert grown > one_line * 2
     box.press("Enter")
-    expect(page.locator(".msg", has_text="three")).to_be_visible()
+    expect(bubble(page, "grows four")).to_be_visible()
+    expect(box).to_have_value("")
     assert box.bounding_box()["height"] == one_line
 
 
