@@ -29,6 +29,7 @@ def build_hub(settings):
         rules=PluginRules(plugins),
         max_text=settings.max_text_chars,
         max_upload=settings.max_upload_bytes,
+        webhook_hosts=settings.webhook_hosts,
     )
     hub.waker = HTTPWaker(plugins, on_outcome=hub.record_wake)
     return hub

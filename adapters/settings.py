@@ -33,6 +33,9 @@ OPTIONS = [
     Option("cors_origins", list, ["*"], "origins allowed to call the API from a page"),
     Option("public_url", str, "", "the hub's address as bots should call it"),
     Option("disabled_plugins", list, [], "names of plugins not to load"),
+    Option(
+        "webhook_hosts", list, [], "the only hosts webhook urls may name (empty: any)"
+    ),
     Option("durable", bool, True, "fsync every write (turn off only to benchmark)"),
     Option("threads", int, 100, "request threads per worker (long-polls hold one)"),
     Option("max_body_bytes", int, MiB, "largest JSON body accepted"),
@@ -63,6 +66,7 @@ class Settings:
     cors_origins: tuple = ("*",)
     public_url: str = ""
     disabled_plugins: tuple = ()
+    webhook_hosts: tuple = ()
     durable: bool = True
     max_body_bytes: int = MiB
     max_text_chars: int = 100_000

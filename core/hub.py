@@ -50,6 +50,7 @@ class Hub:
         clock=None,
         max_text=MAX_TEXT,
         max_upload=MAX_UPLOAD,
+        webhook_hosts=(),
     ):
         self.store = store
         self.roster = roster
@@ -59,6 +60,7 @@ class Hub:
         self.clock = clock or SystemClock()
         self.max_text = max_text
         self.max_upload = max_upload
+        self.webhook_hosts = frozenset(host.lower() for host in webhook_hosts)
 
     def send(self, sender, to, text="", attachments=()):
         """Store a message and its copies, wake its bots; return the message."""
@@ -156,7 +158,7 @@ class Hub:
         self.roster.bot(target)
         changes = {}
         if url is not None:
-            changes["url"] = _check_url(url)
+            changes["url"] = self._check_webhook_host(_check_url(url))
         if token is not None:
             changes["token"] = _check_token(token)
         if strategy is not None:
@@ -213,9 +215,23 @@ class Hub:
                 continue
             if webhook is None or not webhook.configured:
                 continue
+            if not self._may_wake(webhook.url):
+                log.warning("wake of %s skipped: its url's host is not allowed", name)
+                continue
             self.waker.wake(participant, message, webhook)
             woken.append(name)
         return tuple(woken)
+
+    def _may_wake(self, url):
+        return not self.webhook_hosts or urlsplit(url).hostname in self.webhook_hosts
+
+    def _check_webhook_host(self, url):
+        if url and not self._may_wake(url):
+            raise InvalidWebhook(
+                f"this hub wakes only these hosts: "
+                f"{', '.join(sorted(self.webhook_hosts))}; the url points elsewhere"
+            )
+        return url
 
     def _check_text(self, text):
         if text is None:

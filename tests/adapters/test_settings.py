@@ -30,6 +30,7 @@ def test_roster_and_limits_from_the_file(tmp_path):
     path = write(
         tmp_path,
         'operator = "ana"\nmax_text_chars = 500\ncors_origins = ["http://a.test"]\n'
+        'webhook_hosts = ["127.0.0.1", "gw.internal"]\n'
         '[participants]\nana = "human"\noak = "bot"\n',
     )
 
@@ -42,6 +43,7 @@ def test_roster_and_limits_from_the_file(tmp_path):
     assert settings.roster.operator == "ana"
     assert settings.max_text_chars == 500
     assert settings.cors_origins == ("http://a.test",)
+    assert settings.webhook_hosts == ("127.0.0.1", "gw.internal")
 
 
 def test_command_line_overrides_the_file(tmp_path):

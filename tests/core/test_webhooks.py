@@ -172,6 +172,25 @@ class TestSettings:
 
         assert hub.webhooks()["redwood"] == Webhook(URL, "tok")
 
+    def test_webhook_hosts_limit_where_urls_may_point(self):
+        """With webhook_hosts set, a url naming any other host is refused."""
+        hub = Hub(MemoryStore(), Roster.default(), webhook_hosts=["127.0.0.1"])
+
+        with pytest.raises(InvalidWebhook, match="wakes only these hosts: 127.0.0.1"):
+            hub.set_webhook("redwood", url="http://gateway.example/hooks/wake")
+
+        assert hub.set_webhook("redwood", url=URL).url == URL
+
+    def test_a_stored_url_outside_webhook_hosts_is_not_woken(self, waker):
+        """A url saved before webhook_hosts was set wakes nothing afterwards."""
+        store = MemoryStore()
+        Hub(store, Roster.default()).set_webhook("redwood", url="http://far.example/")
+        hub = Hub(store, Roster.default(), waker=waker, webhook_hosts=["127.0.0.1"])
+
+        hub.send(sender="bigc", to="redwood", text="hello")
+
+        assert waker.calls == []
+
     def test_token_is_not_logged(self, hub, caplog):
         """Setting a webhook logs the change without the token."""
         caplog.set_level(logging.INFO, logger="forest_chat.core")

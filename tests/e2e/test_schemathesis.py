@@ -12,8 +12,14 @@ REFUSALS = ["400", "404", "405", "413", "414", "415", "431"]
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory):
-    """A hub under gunicorn with two workers, for the whole fuzzing run."""
-    with HubProcess(tmp_path_factory.mktemp("fuzz") / "data", workers=2) as server:
+    """A hub under gunicorn with two workers, for the whole fuzzing run.
+
+    Fuzzed webhook urls may name any host; the hub wakes only loopback ones.
+    """
+    folder = tmp_path_factory.mktemp("fuzz")
+    config = folder / "hub.toml"
+    config.write_text('webhook_hosts = ["127.0.0.1", "localhost", "::1"]\n')
+    with HubProcess(folder / "data", workers=2, config=config) as server:
         yield server
 
 

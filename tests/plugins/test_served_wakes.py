@@ -101,3 +101,17 @@ def test_a_plugin_disabled_in_the_settings_is_left_out(serve):
         "error": "unknown strategy 'json'; known strategies are: "
         "openclaw-agent, openclaw-wake"
     }
+
+
+def test_webhook_hosts_in_the_settings_refuse_other_hosts(serve, gateway):
+    """With webhook_hosts set, the config API refuses a url naming another host."""
+    client, _ = serve(webhook_hosts=("127.0.0.1",))
+    elsewhere = {"target": "redwood", "url": "http://gateway.example/hooks/wake"}
+
+    refused = client.simulate_post("/api/config", json=elsewhere)
+    wake_redwood(client, gateway, path="/hooks/wake")
+    gateway.wait_for(1)
+
+    assert refused.status_code == 400
+    assert "127.0.0.1" in refused.json["error"]
+    assert len(gateway.received) == 1
