@@ -16,6 +16,9 @@ from ..storage import TinyDBMessageStore
 
 log = logging.getLogger(__name__)
 
+# Present in the data directory while serve imports the original hub's history.
+IMPORTING = "importing-messages.json"
+
 
 def register(subcommands):
     parser = subcommands.add_parser(
@@ -65,11 +68,19 @@ def run(args):
 
 
 def import_legacy_history(settings):
-    """Import the original hub's messages.json into a new, empty data directory."""
+    """Import the original hub's messages.json into a new, empty data directory.
+
+    An import cut short (a crash, a kill) is finished on the next start: the
+    marker file stays until it is done, and importing twice adds nothing twice.
+    """
     legacy = settings.data_dir / LEGACY_FILE
-    if not legacy.is_file() or settings.store_dir.exists():
+    marker = settings.data_dir / IMPORTING
+    if not legacy.is_file():
+        return True
+    if settings.store_dir.exists() and not marker.exists():
         return True
 
+    marker.touch()
     store = TinyDBMessageStore(settings.store_dir, durable=settings.durable)
     try:
         added, history = import_legacy(legacy, store, settings.roster)
@@ -78,6 +89,7 @@ def import_legacy_history(settings):
         return False
     finally:
         store.close()
+    marker.unlink()
 
     print(
         f"Imported {added} messages from the original hub's {legacy} "

@@ -5,7 +5,11 @@ import json
 import pytest
 
 from forest_chat.adapters.cli import main
-from forest_chat.adapters.cli.serve import HubServer, import_legacy_history
+from forest_chat.adapters.cli.serve import (
+    IMPORTING,
+    HubServer,
+    import_legacy_history,
+)
 from forest_chat.adapters.settings import load_settings
 from forest_chat.adapters.storage import TinyDBMessageStore
 
@@ -54,6 +58,20 @@ def test_a_data_directory_with_a_store_is_not_imported_into(tmp_path, capsys):
     assert started is True
     assert stored_ids(settings) == []
     assert capsys.readouterr().out == ""
+
+
+def test_an_import_cut_short_is_finished_on_the_next_start(tmp_path, capsys):
+    """A store left half-imported by a crash gets the rest of messages.json."""
+    settings = load_settings(data_dir=tmp_path)
+    (tmp_path / "messages.json").write_text(json.dumps(LEGACY))
+    TinyDBMessageStore(settings.store_dir, durable=False).close()
+    (tmp_path / IMPORTING).touch()
+
+    started = import_legacy_history(settings)
+
+    assert started is True
+    assert stored_ids(settings) == [7]
+    assert not (tmp_path / IMPORTING).exists()
 
 
 def test_an_unreadable_messages_json_stops_serve(tmp_path, capsys):
