@@ -92,20 +92,22 @@ def test_bodies_that_are_not_a_json_object(client, body, content_type, status, s
     assert client.simulate_get("/api/messages").json == []
 
 
+class UnreadableBody:
+    """A request body that fails the test if anything reads it."""
+
+    def read(self, *args):
+        raise AssertionError("the body was read")
+
+    readline = readlines = __iter__ = read
+
+
 def test_huge_body_is_refused_before_it_is_read(client):
     """A Content-Length over 1 MiB gets 413 without the body being read."""
-
-    class Untouchable:
-        def read(self, *args):
-            raise AssertionError("the body was read")
-
-        readline = readlines = __iter__ = read
-
     result = client.simulate_post(
         "/api/send",
         body=b"",
         headers={"Content-Type": "application/json", "Content-Length": str(10**7)},
-        extras={"wsgi.input": Untouchable()},
+        extras={"wsgi.input": UnreadableBody()},
     )
 
     assert result.status_code == 413
@@ -299,13 +301,6 @@ def test_a_broken_form_after_the_file_keeps_nothing(client, settings):
 
 def test_an_upload_declared_too_large_is_refused_before_it_is_read(client):
     """An upload whose Content-Length is over the cap gets 413 unread."""
-
-    class Untouchable:
-        def read(self, *args):
-            raise AssertionError("the body was read")
-
-        readline = readlines = __iter__ = read
-
     result = client.simulate_post(
         "/api/upload",
         body=b"",
@@ -313,7 +308,7 @@ def test_an_upload_declared_too_large_is_refused_before_it_is_read(client):
             "Content-Type": "multipart/form-data; boundary=xyz",
             "Content-Length": str(26 * 1024 * 1024 + 1),
         },
-        extras={"wsgi.input": Untouchable()},
+        extras={"wsgi.input": UnreadableBody()},
     )
 
     assert result.status_code == 413
