@@ -174,6 +174,13 @@ class Hub:
         )
         return webhook
 
+    def strategies(self):
+        """Return the names of the wake strategies a webhook may choose.
+
+        None means any name is taken: there is no waker to ask.
+        """
+        return self.waker.strategies() if self.waker else None
+
     def record_wake(self, name, outcome):
         """Keep how the last wake of bot name went, for clients to see."""
         self.store.update_webhook(name, {"last_wake": outcome})
@@ -302,7 +309,7 @@ class Hub:
     def _check_strategy(self, strategy):
         if not isinstance(strategy, str):
             raise InvalidWebhook("'strategy' must be a string")
-        known = self.waker.strategies() if self.waker else None
+        known = self.strategies()
         if strategy and known is not None and strategy not in known:
             raise InvalidWebhook(
                 f"unknown strategy {strategy!r}; known strategies are: "

@@ -86,3 +86,10 @@ export function getConfig() {
 export function setConfig(change) {
   return postJson("/api/config", change);
 }
+
+/** Return the names of the wake strategies a webhook may choose. */
+export async function getStrategies() {
+  const answer = await request("/api/strategies");
+  const names = Array.isArray(answer?.strategies) ? answer.strategies : [];
+  return names.filter((name) => typeof name === "string" && name);
+}

@@ -1,15 +1,11 @@
 // The webhook panel: each bot's wake address, strategy and last wake outcome.
 // Tokens are write-only: the hub never sends them and the page never shows one.
 
-import { getConfig, setConfig } from "./api.js";
+import { getConfig, getStrategies, setConfig } from "./api.js";
 import { formatFull, hueFor, initialOf, parseTimestamp } from "./format.js";
 
-const STRATEGIES = [
-  ["", "Chosen by the URL"],
-  ["openclaw-wake", "openclaw-wake"],
-  ["openclaw-agent", "openclaw-agent"],
-  ["json", "json"],
-];
+// Shown when the hub cannot be asked which strategies its plugins offer.
+const BUILT_IN_STRATEGIES = ["json", "openclaw-agent", "openclaw-wake"];
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -49,6 +45,7 @@ export function describeWake(last) {
 export class WebhookPanel {
   constructor(dialog, opener) {
     this.dialog = dialog;
+    this.strategies = BUILT_IN_STRATEGIES;
     this.list = dialog.querySelector("#webhook-list");
     this.error = dialog.querySelector("#webhook-error");
     opener.addEventListener("click", () => this.open());
@@ -78,7 +75,10 @@ export class WebhookPanel {
   async load() {
     let config;
     try {
-      config = await getConfig();
+      [config, this.strategies] = await Promise.all([
+        getConfig(),
+        getStrategies().catch(() => BUILT_IN_STRATEGIES),
+      ]);
     } catch (error) {
       this.list.replaceChildren();
       this.showError(error.message);
@@ -121,13 +121,12 @@ export class WebhookPanel {
 
     const strategy = element("select");
     strategy.name = "strategy";
-    const known = STRATEGIES.map(([value]) => value);
-    const choices = [...STRATEGIES];
-    if (typeof hook.strategy === "string" && !known.includes(hook.strategy)) {
-      choices.push([hook.strategy, hook.strategy]);
+    const choices = ["", ...this.strategies];
+    if (typeof hook.strategy === "string" && !choices.includes(hook.strategy)) {
+      choices.push(hook.strategy);
     }
-    for (const [value, text] of choices) {
-      const option = element("option", "", text);
+    for (const value of choices) {
+      const option = element("option", "", value || "Chosen by the URL");
       option.value = value;
       strategy.append(option);
     }

@@ -12,6 +12,7 @@ from .resources import (
     Messages,
     Participants,
     Send,
+    Strategies,
     Uploads,
 )
 from .webui import Page
@@ -36,6 +37,7 @@ def create_app(hub, settings):
     app.add_route("/api/files/{filename}", Files(hub))
     app.add_route("/api/config", Config(hub, settings.max_body_bytes))
     app.add_route("/api/participants", Participants(hub))
+    app.add_route("/api/strategies", Strategies(hub))
     app.add_route("/api/openapi.json", OpenApi(hub, settings))
     return app
 

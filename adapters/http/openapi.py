@@ -83,6 +83,7 @@ def _paths(hub):
         "/api/files/{filename}": {"get": _file()},
         "/api/config": {"get": _config(), "post": _set_config()},
         "/api/participants": {"get": _participants()},
+        "/api/strategies": {"get": _strategies()},
         "/api/openapi.json": {"get": _openapi()},
         "/": {"get": _page()},
         "/ui/{name}": {"get": _asset()},
@@ -275,6 +276,15 @@ def _participants():
     }
 
 
+def _strategies():
+    return {
+        "operationId": "listStrategies",
+        "tags": ["settings"],
+        "summary": "Show the wake strategies a webhook may choose",
+        "responses": {"200": _json("The strategies", _ref("Strategies"))},
+    }
+
+
 def _openapi():
     return {
         "operationId": "describeApi",
@@ -396,6 +406,9 @@ def _schemas(hub):
                 "operator": {"type": "string"},
                 "broadcast": {"const": BROADCAST},
             }
+        ),
+        "Strategies": _object(
+            {"strategies": {"type": "array", "items": {"type": "string"}}}
         ),
         "SendRequest": {
             "type": "object",

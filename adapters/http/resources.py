@@ -193,5 +193,15 @@ class Participants:
         }
 
 
+class Strategies:
+    """The wake strategies a webhook may choose: ``GET /api/strategies``."""
+
+    def __init__(self, hub):
+        self.hub = hub
+
+    def on_get(self, req, resp):
+        resp.media = {"strategies": sorted(self.hub.strategies() or ())}
+
+
 def _is_active(kind):
     return any(mark in kind.lower() for mark in ACTIVE_MARKS)

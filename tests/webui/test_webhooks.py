@@ -60,6 +60,22 @@ def test_panel_shows_what_the_hub_holds(api, open_page):
     expect(field(redwood, "Strategy")).to_have_value("json")
 
 
+def test_strategy_choices_are_those_the_hub_offers(open_page):
+    """The Strategy list holds what /api/strategies names, a plugin's included."""
+    page = open_page()
+    offered = ["json", "openclaw-agent", "openclaw-wake", "teamchat"]
+    page.route(
+        "**/api/strategies",
+        lambda route: route.fulfill(json={"strategies": offered}),
+    )
+
+    redwood = open_panel(page, "redwood")
+
+    options = field(redwood, "Strategy").locator("option")
+    expect(options).to_have_count(5)
+    assert options.evaluate_all("all => all.map(o => o.value)") == ["", *offered]
+
+
 def test_saved_token_is_never_shown(api, open_page):
     """A token typed into the panel is saved, then cleared and never shown again."""
     page = open_page()

@@ -155,6 +155,13 @@ def test_participants_lists_the_roster(client):
     }
 
 
+def test_strategies_lists_what_the_waker_knows(client):
+    """GET /api/strategies gives the strategy names a webhook may choose, sorted."""
+    result = client.simulate_get("/api/strategies")
+
+    assert result.json == {"strategies": ["json", "openclaw-agent", "openclaw-wake"]}
+
+
 def test_upload_then_send_then_download(client, upload, send):
     """An uploaded file can be attached and downloaded with its MIME type."""
     uploaded = upload(name="report.pdf", data=b"%PDF-1.4 data").json
