@@ -1,4 +1,4 @@
-"""Tell a process when another one has replaced a file, without polling hard."""
+"""Tell a process when another one has changed the store, without polling hard."""
 
 import contextlib
 import ctypes
@@ -8,7 +8,6 @@ import os
 import select
 import threading
 
-from .cache import file_key
 
 log = logging.getLogger(__name__)
 
@@ -18,17 +17,21 @@ _IN_ONLYDIR = 0x01000000
 
 
 class ChangeWatcher:
-    """Call on_change from one background thread whenever the file at path changes.
+    """Call on_change from one background thread whenever state() changes.
 
-    On Linux the thread sleeps on inotify events for the file's folder (files
-    are replaced by rename, so the folder is what to watch) and also checks
+    state is a cheap function of files in folders, such as the last message
+    id. On Linux the thread sleeps on inotify events for the folders (files
+    are replaced by rename, so the folders are what to watch) and also checks
     once per safety_interval in case an event was missed. Elsewhere it checks
-    the file with one stat every poll_interval.
+    state every poll_interval.
     """
 
-    def __init__(self, path, on_change, *, poll_interval=0.1, safety_interval=1.0):
-        self.path = os.fspath(path)
+    def __init__(
+        self, folders, state, on_change, *, poll_interval=0.1, safety_interval=1.0
+    ):
+        self.folders = [os.fspath(folder) for folder in folders]
         self.pid = os.getpid()
+        self._state = state
         self._on_change = on_change
         self._poll_interval = poll_interval
         self._safety_interval = safety_interval
@@ -45,9 +48,9 @@ class ChangeWatcher:
         """Start watching; any change after start returns is reported."""
         self._key = self._current_key()
         try:
-            self._inotify = _Inotify(os.path.dirname(self.path))
+            self._inotify = _Inotify(self.folders)
         except OSError as error:
-            log.info("inotify unavailable (%s); checking %s by stat", error, self.path)
+            log.info("inotify unavailable (%s); checking the store by stat", error)
         self._stop = os.pipe()
         self._thread = threading.Thread(
             target=self._run, name="forest-chat-store-watcher", daemon=True
@@ -87,19 +90,21 @@ class ChangeWatcher:
                 try:
                     self._on_change()
                 except Exception:
-                    log.exception("change callback for %s failed", self.path)
+                    log.exception("change callback of the store watcher failed")
 
     def _current_key(self):
         try:
-            return file_key(os.stat(self.path))
-        except FileNotFoundError:
-            return None
+            return self._state()
+        except Exception:
+            # A file caught between writes reads again at the next check.
+            log.exception("the store watcher could not read the store's state")
+            return self._key
 
 
 class _Inotify:
-    """An inotify instance watching one folder for files renamed into it."""
+    """An inotify instance watching folders for files renamed into them."""
 
-    def __init__(self, folder):
+    def __init__(self, folders):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             init = libc.inotify_init1
@@ -116,10 +121,11 @@ class _Inotify:
             code = ctypes.get_errno()
             raise OSError(code, os.strerror(code))
         mask = _IN_MOVED_TO | _IN_ONLYDIR
-        if add_watch(handle, os.fsencode(folder), mask) < 0:
-            code = ctypes.get_errno()
-            os.close(handle)
-            raise OSError(code, os.strerror(code), folder)
+        for folder in folders:
+            if add_watch(handle, os.fsencode(folder), mask) < 0:
+                code = ctypes.get_errno()
+                os.close(handle)
+                raise OSError(code, os.strerror(code), folder)
         self._handle = handle
 
     def fileno(self):

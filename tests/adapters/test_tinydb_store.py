@@ -171,8 +171,8 @@ class TestPersistence:
 
 
 class TestBoundedFiles:
-    def test_a_send_rewrites_only_its_segment_and_meta(self, open_store, folder):
-        """However long the history, a send replaces the last segment and meta.json."""
+    def test_a_send_rewrites_only_its_segment(self, open_store, folder):
+        """However long the history, a send replaces only the last segment."""
         store = open_store(segment_size=10)
         store.append([draft(text=str(i)) for i in range(95)])
         before = stamps(folder)
@@ -181,8 +181,28 @@ class TestBoundedFiles:
 
         changed = {path for path, stamp in stamps(folder).items()
                    if before.get(path) != stamp and path != "lock"}
-        assert changed == {os.path.join("messages", "000010.json"), "meta.json"}
+        assert changed == {os.path.join("messages", "000010.json")}
         assert [d.doc_id for d in segment_documents(folder, 10)] == list(range(91, 97))
+        assert store.last_id() == message.id == 96
+
+    def test_a_send_that_starts_a_segment_also_rewrites_meta(self, open_store, folder):
+        """A new segment's first message moves meta.json on and lists it for readers."""
+        store = open_store(segment_size=10)
+        store.append([draft(text=str(i)) for i in range(100)])
+        before = stamps(folder)
+
+        (message,) = store.append([draft()])
+
+        changed = {path for path, stamp in stamps(folder).items()
+                   if before.get(path) != stamp and path != "lock"}
+        assert changed == {
+            os.path.join("messages", "000011.json"),
+            os.path.join("inbox", "redwood.json"),
+            "meta.json",
+        }
+        assert json.loads((folder / "meta.json").read_text())["meta"]["1"] == {
+            "format": 1, "segment_size": 10, "next_id": 102, "last_id": 101
+        }
 
     def test_no_segment_holds_more_than_its_size(self, open_store, folder):
         """Every segment file holds at most segment_size messages."""
@@ -490,7 +510,7 @@ class TestRecovery:
 
     def test_a_write_that_failed_half_way_is_repaired(self, open_store, monkeypatch):
         """After a batch fails between its files, the next write still numbers right."""
-        store = open_store()
+        store = open_store(segment_size=1)
         store.append([draft()])
         real = tinydb_files.write_atomically
 
