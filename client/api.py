@@ -160,6 +160,15 @@ class Client:
         except (KeyError, TypeError, RosterError):
             raise _malformed("GET /api/participants") from None
 
+    def strategies(self):
+        """Return the names of the wake strategies a webhook may choose."""
+        answer = self._call("GET", "/api/strategies")
+
+        try:
+            return [str(name) for name in answer["strategies"]]
+        except (KeyError, TypeError):
+            raise _malformed("GET /api/strategies") from None
+
     def webhooks(self):
         """Return {bot name: WebhookStatus} for every bot of the hub."""
         answer = self._call("GET", "/api/config")

@@ -151,6 +151,11 @@ def test_participants_returns_the_roster(client):
     assert roster == Roster.default()
 
 
+def test_strategies_names_the_built_in_wake_strategies(client):
+    """strategies lists what a webhook's strategy may be, the built-ins included."""
+    assert client.strategies() == ["json", "openclaw-agent", "openclaw-wake"]
+
+
 def test_set_webhook_then_webhooks_shows_it_without_the_token(client):
     """A webhook set through the client reads back with has_token, not the token."""
     client.set_webhook(
