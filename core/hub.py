@@ -71,7 +71,7 @@ class Hub:
         self.roster.participant(sender, role="sender")
         if not isinstance(to, str):
             raise InvalidInput(
-                f"'to' must be a participant name or 'all', not {to!r}; "
+                "'to' must be a participant name or 'all', as a string; "
                 f"known names are: {', '.join(sorted(self.roster.names))}"
             )
         text = self._check_text(text)

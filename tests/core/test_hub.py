@@ -146,7 +146,7 @@ class TestSendErrors:
             hub.send(sender="bigc", to=["cypress"], text="hi")
 
         assert str(raised.value) == (
-            f"'to' must be a participant name or 'all', not ['cypress']; {KNOWN}"
+            f"'to' must be a participant name or 'all', as a string; {KNOWN}"
         )
 
     @pytest.mark.parametrize("text", ["", "   ", "\n\t", None])
