@@ -52,10 +52,23 @@ def run_load(url, make_request, *, connections, seconds):
         thread.join()
     elapsed = time.perf_counter() - started
 
-    latencies.sort()
+    return summarize(latencies, sum(errors), elapsed)
+
+
+def combine(runs):
+    """Return the stats of several runs of run_load taken as one."""
+    latencies = [latency for run in runs for latency in run["latencies"]]
+    errors = sum(run["errors"] for run in runs)
+    return summarize(latencies, errors, sum(run["elapsed"] for run in runs))
+
+
+def summarize(latencies, errors, elapsed):
+    latencies = sorted(latencies)
     return {
         "requests": len(latencies),
-        "errors": sum(errors),
+        "errors": errors,
+        "elapsed": elapsed,
+        "latencies": latencies,
         "per_second": len(latencies) / elapsed,
         "p50_ms": 1000 * statistics.median(latencies) if latencies else None,
         "p99_ms": 1000 * latencies[int(len(latencies) * 0.99)] if latencies else None,

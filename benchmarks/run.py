@@ -5,8 +5,9 @@
     python benchmarks/run.py --sizes 1000 --seconds 3   # a quick look
 
 Every figure is measured here, now: the hub's sends and inbox reads at several
-history sizes, the no-op ceiling on the same gunicorn settings, the import of a
-legacy file of each size, and the server's memory.
+history sizes, the no-op ceiling on the same gunicorn settings (loaded in turns
+with the hub, so both meet the same machine), the import of a legacy file of each
+size, and the server's memory.
 """
 
 import argparse
@@ -25,7 +26,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import run_load, send_body  # noqa: E402
+from load import combine, run_load, send_body  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -133,26 +134,39 @@ def hub_command(port, data_dir, config):
     ]
 
 
-def measure_app(url, args):
-    sends = run_load(
-        url,
-        lambda i: ("POST", "/api/send", send_body(i)),
-        connections=args.connections,
-        seconds=args.seconds,
-    )
+def measure_pair(noop_url, hub_url, args):
+    """Load the no-op app and the hub in turn, round by round; return their stats.
+
+    Alternating short rounds puts both under the same moment's machine, so
+    their ratio holds even when the machine's speed drifts during the run.
+    """
+    seconds = args.seconds / args.rounds
     for i in range(10):
         requests.post(
-            f"{url}/api/send",
+            f"{hub_url}/api/send",
             json={"from": "bigc", "to": "redwood", "message": f"unread {i}"},
             timeout=10,
         )
-    reads = run_load(
-        url,
-        lambda i: ("GET", "/api/read?for=redwood&mark_read=false", None),
-        connections=args.connections,
-        seconds=args.seconds,
-    )
-    return sends, reads
+
+    stats = {}
+    for name, make_request in [
+        ("sends", lambda i: ("POST", "/api/send", send_body(i))),
+        ("reads", lambda i: ("GET", "/api/read?for=redwood&mark_read=false", None)),
+    ]:
+        runs = {"noop": [], "hub": []}
+        for _ in range(args.rounds):
+            for side, url in [("noop", noop_url), ("hub", hub_url)]:
+                runs[side].append(
+                    run_load(
+                        url,
+                        make_request,
+                        connections=args.connections,
+                        seconds=seconds,
+                    )
+                )
+        for side, measured in runs.items():
+            stats[side, name] = combine(measured)
+    return stats
 
 
 def main():
@@ -160,6 +174,9 @@ def main():
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="no-op and hub turns per figure"
+    )
     parser.add_argument("--no-fsync", action="store_true", help="durable = false")
     parser.add_argument("--write", type=Path, help="also write the report here")
     args = parser.parse_args()
@@ -187,90 +204,112 @@ def main():
         "benchmarks.noop_app:create()",
     ]
     with Server(noop, port, work / "noop.log") as server:
-        ceiling_sends, ceiling_reads = measure_app(server.url, args)
-    print(f"no-op: {ceiling_sends['per_second']:.0f} sends/s", file=sys.stderr)
+        for size in [int(s) for s in args.sizes.split(",")]:
+            results.append(measure_size(size, work, config, server.url, args))
+            print(f"{size}: {results[-1]['hub', 'sends']['per_second']:.0f} "
+                  f"sends/s", file=sys.stderr)
 
-    for size in [int(s) for s in args.sizes.split(",")]:
-        data = work / f"data-{size}"
-        data.mkdir()
-        legacy_file(work / f"legacy-{size}.json", size)
-        started = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "forest_chat.adapters.cli",
-                "import",
-                str(work / f"legacy-{size}.json"),
-                "--data-dir",
-                str(data),
-                "--config",
-                str(config),
-            ],
-            check=True,
-            capture_output=True,
-            cwd=ROOT,
-        )
-        imported = time.perf_counter() - started
-
-        port = free_port()
-        with Server(
-            hub_command(port, data, config), port, work / f"hub-{size}.log"
-        ) as s:
-            sends, reads = measure_app(s.url, args)
-            server_mb, worker_mb = s.rss_mb()
-        results.append((size, imported, sends, reads, server_mb, worker_mb))
-        print(f"{size}: {sends['per_second']:.0f} sends/s", file=sys.stderr)
-
-    report = render(args, ceiling_sends, ceiling_reads, results)
+    report = render(args, results)
     print(report)
     if args.write:
         args.write.write_text(report)
 
 
-def render(args, ceiling_sends, ceiling_reads, results):
+def measure_size(size, work, config, noop_url, args):
+    """Import a history of size messages, serve it, and measure it with the no-op."""
+    data = work / f"data-{size}"
+    data.mkdir()
+    legacy_file(work / f"legacy-{size}.json", size)
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "forest_chat.adapters.cli",
+            "import",
+            str(work / f"legacy-{size}.json"),
+            "--data-dir",
+            str(data),
+            "--config",
+            str(config),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    imported = time.perf_counter() - started
+
+    port = free_port()
+    with Server(hub_command(port, data, config), port, work / f"hub-{size}.log") as s:
+        stats = measure_pair(noop_url, s.url, args)
+        server_mb, worker_mb = s.rss_mb()
+    return {
+        **stats,
+        "size": size,
+        "imported": imported,
+        "server_mb": server_mb,
+        "worker_mb": worker_mb,
+    }
+
+
+def render(args, results):
     durability = (
         "no fsync (durable = false)" if args.no_fsync else "fsync on every write"
     )
     lines = [
-        "| stored before | sends/s | send p50 ms | send p99 ms | reads/s (10 unread) "
-        "| read p50 ms | read p99 ms | import s | server RSS MB | worker RSS MB |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-        f"| no-op Falcon | {ceiling_sends['per_second']:.0f} | "
-        f"{ceiling_sends['p50_ms']:.1f} | {ceiling_sends['p99_ms']:.1f} | "
-        f"{ceiling_reads['per_second']:.0f} | {ceiling_reads['p50_ms']:.1f} | "
-        f"{ceiling_reads['p99_ms']:.1f} | | | |",
+        "| stored before | server | sends/s | send p50 ms | send p99 ms "
+        "| reads/s (10 unread) | read p50 ms | read p99 ms | import s "
+        "| server RSS MB | worker RSS MB |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for size, imported, sends, reads, server_mb, worker_mb in results:
-        lines.append(
-            f"| {size:,} | {sends['per_second']:.0f} | {sends['p50_ms']:.1f} | "
-            f"{sends['p99_ms']:.1f} | {reads['per_second']:.0f} | "
-            f"{reads['p50_ms']:.1f} | {reads['p99_ms']:.1f} | {imported:.1f} | "
-            f"{server_mb:.0f} | {worker_mb:.0f} |"
-        )
+    for r in results:
+        for side, label in [("noop", "no-op Falcon"), ("hub", "Forest Chat")]:
+            sends, reads = r[side, "sends"], r[side, "reads"]
+            extra = (
+                f"{r['imported']:.1f} | {r['server_mb']:.0f} | {r['worker_mb']:.0f}"
+                if side == "hub"
+                else " |  | "
+            )
+            lines.append(
+                f"| {r['size']:,} | {label} | {sends['per_second']:.0f} | "
+                f"{sends['p50_ms']:.1f} | {sends['p99_ms']:.1f} | "
+                f"{reads['per_second']:.0f} | {reads['p50_ms']:.1f} | "
+                f"{reads['p99_ms']:.1f} | {extra} |"
+            )
 
     first, last = results[0], results[-1]
-    errors = sum(r[2]["errors"] + r[3]["errors"] for r in results)
+    errors = sum(
+        r[side, kind]["errors"]
+        for r in results
+        for side in ("noop", "hub")
+        for kind in ("sends", "reads")
+    )
     lines += [
         "",
         f"- Durability: {durability}.",
-        f"- Sends at {last[0]:,} / sends at {first[0]:,}: "
-        f"{last[2]['per_second'] / first[2]['per_second']:.2f}",
-        f"- Read p50 at {last[0]:,} / read p50 at {first[0]:,}: "
-        f"{last[3]['p50_ms'] / first[3]['p50_ms']:.2f}",
-        "- Sends / no-op ceiling: "
+        f"- Sends at {last['size']:,} / sends at {first['size']:,}: "
+        f"{_rate(last, 'hub', 'sends') / _rate(first, 'hub', 'sends'):.2f}",
+        f"- Read p50 at {last['size']:,} / read p50 at {first['size']:,}: "
+        f"{last['hub', 'reads']['p50_ms'] / first['hub', 'reads']['p50_ms']:.2f}",
+        "- Sends / no-op sends, measured in turn: "
         + ", ".join(
-            f"{r[0]:,}: {r[2]['per_second'] / ceiling_sends['per_second']:.2f}"
+            f"{r['size']:,}: "
+            f"{_rate(r, 'hub', 'sends') / _rate(r, 'noop', 'sends'):.2f}"
             for r in results
         ),
         f"- Failed requests: {errors}",
-        f"- Load: {args.connections} keep-alive connections for {args.seconds:g} s "
-        "per figure, from a Python client on the same machine.",
+        f"- Load: {args.connections} keep-alive connections from a Python client on "
+        f"the same machine, {args.seconds:g} s per figure in {args.rounds} turns "
+        "alternating with the no-op app.",
         f"- Machine: {os.cpu_count()} cores, {platform.machine()}, "
         f"Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _rate(result, side, kind):
+    return result[side, kind]["per_second"]
 
 
 if __name__ == "__main__":
