@@ -58,9 +58,18 @@ class Scroller {
     this.clearUnseen();
   }
 
+  // A move up that no scroll event has reported yet is still the reader's:
+  // catch it before following new content would undo it.
+  noticeMoveUp() {
+    if (this.pinned && this.log.scrollTop < this.lastTop && !this.nearBottom()) {
+      this.pinned = false;
+    }
+  }
+
   /** Follow new bubbles when the reader is at the bottom, else count them. */
   added(count) {
     if (!count) return;
+    this.noticeMoveUp();
     if (this.pinned) {
       this.toBottom();
       return;
@@ -72,6 +81,7 @@ class Scroller {
   }
 
   settle() {
+    this.noticeMoveUp();
     if (!this.pinned) return;
     this.log.scrollTop = this.log.scrollHeight;
     this.lastTop = this.log.scrollTop;

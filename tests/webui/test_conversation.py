@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import requests
 
-from .helpers import expect
+from .helpers import expect, leaf_green, png
 
 
 def bubble(page, text):
@@ -149,6 +149,32 @@ def test_reader_scrolled_up_stays_put_and_sees_a_pill(api, open_page):
     pill.click()
     expect(bubble(page, "while you were away")).to_be_in_viewport()
     expect(pill).to_be_hidden()
+
+
+def test_an_image_loading_as_the_reader_scrolls_up_does_not_pull_them_back(
+    api, open_page
+):
+    """An image that finishes loading before the scroll is reported keeps it."""
+    for number in range(25):
+        api.send("redwood", "all", f"filler {number}\nsecond line\nthird line")
+    picture = api.upload("late.png", png(48, 32, leaf_green))
+    api.send("cypress", "all", "a late picture", attachments=[picture])
+    page = open_page()
+    image = page.get_by_role("img", name="late.png")
+    image.evaluate("img => img.decode()")
+
+    # One task: the scroll event comes after the image's load handler runs.
+    page.locator("#log").evaluate(
+        """log => {
+            log.scrollTop = 0;
+            log.querySelector('img[alt="late.png"]').dispatchEvent(new Event("load"));
+        }"""
+    )
+    api.send("bigc", "all", "meanwhile")
+
+    pill = page.get_by_role("button", name=re.compile("new message"))
+    expect(pill).to_have_text("1 new message \u2193")
+    assert page.locator("#log").evaluate("log => log.scrollTop") == 0
 
 
 def test_count_goes_up_when_a_message_arrives(api, open_page):
