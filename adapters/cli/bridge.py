@@ -93,6 +93,7 @@ def run(args):
     )
     client = Client(hub_url, token=os.environ.get(TOKEN_ENV) or None)
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     log.info(
         "bridge for %s: from %s to %s (%s)",
         args.bot,

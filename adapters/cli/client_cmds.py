@@ -8,6 +8,7 @@ status 2.
 import argparse
 import json
 import os
+import signal
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -153,6 +154,8 @@ def run_read(client, args):
 
 
 def run_tail(client, args):
+    # Ctrl-C ends tail even where the shell that started it ignores SIGINT.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     earlier = client.messages(limit=args.lines) if args.lines else []
     for message in earlier:
         _print_live(message, client.base_url, args.json)

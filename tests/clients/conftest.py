@@ -58,7 +58,7 @@ def forest_chat(hub, capsys, monkeypatch):
 class Command:
     """A forest-chat command running as its own process; stderr goes to a file."""
 
-    def __init__(self, argv, log_path, env=None):
+    def __init__(self, argv, log_path, env=None, sigint=signal.SIG_DFL):
         self.log = log_path.open("w+b")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "forest_chat.adapters.cli", *argv],
@@ -67,6 +67,9 @@ class Command:
             stdin=subprocess.DEVNULL,
             cwd=ROOT,
             env={**os.environ, **(env or {})},
+            # Whatever this test process was started with, the command starts
+            # as from a terminal unless a test asks otherwise.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, sigint),
         )
 
     def readline(self):
@@ -97,8 +100,9 @@ def spawn(tmp_path):
     """Start forest-chat commands as processes; kill any still running at the end."""
     started = []
 
-    def start(*argv, env=None):
-        command = Command(argv, tmp_path / f"command-{len(started)}.log", env)
+    def start(*argv, env=None, sigint=signal.SIG_DFL):
+        log_path = tmp_path / f"command-{len(started)}.log"
+        command = Command(argv, log_path, env, sigint)
         started.append(command)
         return command
 

@@ -255,6 +255,17 @@ def test_tail_shows_the_last_messages_then_new_ones_live(spawn, hub):
     assert "Traceback" not in tail.stderr()
 
 
+def test_tail_stops_on_ctrl_c_even_when_started_ignoring_it(spawn, hub):
+    """tail run from a shell that ignores SIGINT still ends on Ctrl-C."""
+    Client(hub.url).send("bigc", "all", "before the ignore test")
+    tail = spawn("tail", "-n", "1", "--url", hub.url, sigint=signal.SIG_IGN)
+    tail.readline()
+
+    code = tail.stop(signal.SIGINT)
+
+    assert code == 0
+
+
 def test_tail_json_prints_one_object_per_line(spawn, hub):
     """tail --json prints each message as one line of JSON."""
     client = Client(hub.url)
