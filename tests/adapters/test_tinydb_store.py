@@ -111,6 +111,12 @@ def stamps(folder):
     return found
 
 
+def rewritten_since(before, folder):
+    """Return the files under folder replaced since stamps() gave before, not lock."""
+    now = stamps(folder)
+    return {path for path, stamp in now.items() if before.get(path) != stamp} - {"lock"}
+
+
 class TestPersistence:
     def test_reopening_keeps_messages_marks_and_webhooks(self, open_store):
         """A new store object on the same folder finds everything the last one kept."""
@@ -179,8 +185,7 @@ class TestBoundedFiles:
 
         (message,) = store.append([draft()])
 
-        changed = {path for path, stamp in stamps(folder).items()
-                   if before.get(path) != stamp and path != "lock"}
+        changed = rewritten_since(before, folder)
         assert changed == {os.path.join("messages", "000010.json")}
         assert [d.doc_id for d in segment_documents(folder, 10)] == list(range(91, 97))
         assert store.last_id() == message.id == 96
@@ -193,8 +198,7 @@ class TestBoundedFiles:
 
         (message,) = store.append([draft()])
 
-        changed = {path for path, stamp in stamps(folder).items()
-                   if before.get(path) != stamp and path != "lock"}
+        changed = rewritten_since(before, folder)
         assert changed == {
             os.path.join("messages", "000011.json"),
             os.path.join("inbox", "redwood.json"),
