@@ -113,20 +113,20 @@ class Hub:
             if not self.store.wait(seen, remaining):
                 return found
 
-    def history(self, limit=None, since=None, wait=0):
+    def history(self, limit=None, since=None, wait=None):
         """Return messages after since, the last limit of them, oldest first.
 
-        With since and wait, hold on up to wait seconds for a newer message.
+        With since and wait, hold on up to wait seconds for a newer message;
+        a wait without since is refused.
         """
         limit = _count(limit, "limit")
         since = _count(since, "since")
-        wait = self._check_wait(wait)
-        if wait and since is None:
+        if wait is not None and since is None:
             raise InvalidInput(
                 "'wait' needs 'since': the id of the newest message you have, "
                 "so the hub can wait for a newer one"
             )
-        deadline = time.monotonic() + wait
+        deadline = time.monotonic() + self._check_wait(wait)
 
         while True:
             found = self.store.history(limit=limit, since=since)

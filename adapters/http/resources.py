@@ -33,13 +33,8 @@ class Messages:
         limit = count_param(req, "limit")
         since = count_param(req, "since")
         wait = count_param(req, "wait", maximum=MAX_WAIT)
-        if wait is not None and since is None:
-            raise falcon.HTTPBadRequest(
-                description="'wait' needs 'since': the id of the newest message "
-                "you have, so the hub can wait for a newer one"
-            )
 
-        found = self.hub.history(limit=limit, since=since, wait=wait or 0)
+        found = self.hub.history(limit=limit, since=since, wait=wait)
 
         resp.media = [message.to_wire() for message in found]
 
