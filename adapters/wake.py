@@ -6,13 +6,13 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit, urlunsplit
 
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 
 from forest_chat.core import SystemClock, WakeOutcome, Waker
+from forest_chat.core.model import loggable_url
 from forest_chat.plugins import known_strategies, strategy_for
 
 log = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ class HTTPWaker(Waker):
             self._finish(name, 0, error="the sender failed; see the hub's log")
 
     def _send(self, name, request):
-        url = _without_query(request.url)
+        url = loggable_url(request.url)
         body = request.body()
         headers = {"Content-Type": "application/json", **request.headers}
         if len(body) > MAX_BODY:
@@ -253,16 +253,6 @@ def _new_session(max_workers):
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
-
-
-def _without_query(url):
-    """Return url without query, fragment or credentials, fit for a log line."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def _unsendable_header(headers):

@@ -15,7 +15,7 @@ from .errors import (
     MessageTooLong,
     UnknownParticipant,
 )
-from .model import BROADCAST, Attachment, Draft, Webhook, file_url
+from .model import BROADCAST, Attachment, Draft, Webhook, file_url, loggable_url
 from .ports import SystemClock
 from .rules import DefaultRules
 
@@ -168,7 +168,7 @@ class Hub:
         log.info(
             "webhook of %s set: url=%s token=%s strategy=%s",
             target,
-            _without_query(webhook.url) or "-",
+            loggable_url(webhook.url) or "-",
             "set" if webhook.token else "none",
             webhook.strategy or "by url",
         )
@@ -368,8 +368,3 @@ def _check_token(token):
             "'token' must be one line of printable ASCII with no spaces around it"
         )
     return token
-
-
-def _without_query(url):
-    """Return url without its query and fragment, which may hold secrets."""
-    return url.split("?", 1)[0].split("#", 1)[0]

@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass, field, replace
 from typing import Mapping
+from urllib.parse import urlsplit, urlunsplit
 
 from .errors import NotABot, RosterError, UnknownParticipant
 
@@ -154,6 +155,16 @@ class Attachment:
 def file_url(filename):
     """Return the hub-relative address an uploaded file is served at."""
     return f"/api/files/{filename}"
+
+
+def loggable_url(url):
+    """Return url without credentials, query or fragment, which may hold secrets."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 @dataclass(frozen=True)

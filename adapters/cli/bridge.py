@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from forest_chat.client import DEFAULT_URL, Client, ForestChatClientError
 from forest_chat.core import BOT, Participant, Webhook
+from forest_chat.core.model import loggable_url
 from forest_chat.plugins import known_strategies, make_plugin_manager, strategy_for
 
 from ..wake import HTTPWaker
@@ -98,7 +99,7 @@ def run(args):
         "bridge for %s: from %s to %s (%s)",
         args.bot,
         hub_url,
-        _shown(args.openclaw_url),
+        loggable_url(args.openclaw_url),
         strategy_for(webhook),
     )
 
@@ -168,12 +169,6 @@ def _report(bot, message, outcome):
             outcome.attempts,
             outcome.error,
         )
-
-
-def _shown(url):
-    """Return url without its query, which could hold a secret."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
 
 
 def _poll_seconds(text):
