@@ -18,9 +18,7 @@ def build_hub(settings):
     """Return a Hub on the TinyDB store, the uploads folder and the plugins."""
     store = TinyDBMessageStore(settings.store_dir, durable=settings.durable)
     files = UploadFolder(settings.uploads_dir, durable=settings.durable)
-    plugins = make_plugin_manager(
-        public_url=settings.url, disabled=settings.disabled_plugins
-    )
+    plugins = plugin_manager(settings)
 
     hub = Hub(
         store,
@@ -35,14 +33,17 @@ def build_hub(settings):
     return hub
 
 
-def check_plugins(settings):
-    """Raise SettingsError when settings disable a plugin that is not installed.
+def plugin_manager(settings):
+    """Return the plugin manager settings ask for.
 
-    Workers build their hubs after gunicorn forks them; checking here first
-    stops serve with one clear line instead of a traceback from each worker.
+    Raise SettingsError when they disable a plugin that is not installed; serve
+    calls this before gunicorn forks, so it stops with one clear line instead
+    of a traceback from each worker.
     """
     try:
-        make_plugin_manager(public_url=settings.url, disabled=settings.disabled_plugins)
+        return make_plugin_manager(
+            public_url=settings.url, disabled=settings.disabled_plugins
+        )
     except ValueError as error:
         raise SettingsError(f"'disabled_plugins': {error}") from None
 

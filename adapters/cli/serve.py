@@ -9,7 +9,7 @@ from gunicorn import util as gunicorn_util
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import ThreadWorker
 
-from ..compose import build_app, check_plugins, close_hub
+from ..compose import build_app, close_hub, plugin_manager
 from ..legacy import LEGACY_FILE, LegacyFileError, import_legacy
 from ..settings import DEFAULT_PORT, SettingsError, load_settings
 from ..storage import TinyDBMessageStore
@@ -52,7 +52,7 @@ def run(args):
             workers=args.workers,
             threads=args.threads,
         )
-        check_plugins(settings)
+        plugin_manager(settings)
     except SettingsError as error:
         print(f"forest-chat serve: {error}", file=sys.stderr)
         return 2

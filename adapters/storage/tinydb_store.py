@@ -79,7 +79,7 @@ class TinyDBMessageStore(MessageStore):
         self.layout.create()
         try:
             with self._writer, self._lock.hold():
-                self.segment_size = self._prepare(segment_size)
+                self._prepare(segment_size)
         except BaseException:
             self._lock.close()
             raise
@@ -224,7 +224,7 @@ class TinyDBMessageStore(MessageStore):
             self._files.clear()
 
     def _prepare(self, segment_size):
-        """Create meta.json or check it, repair what a crash left; return the size."""
+        """Create meta.json or check it, take its segment size, repair after a crash."""
         if self._files.load(self.layout.meta) is None:
             fields = {"format": FORMAT, "segment_size": segment_size}
             self._write_meta({**fields, "next_id": 1, "last_id": 0})
@@ -245,7 +245,6 @@ class TinyDBMessageStore(MessageStore):
         # Repair counts ids by segment, so it needs the size first.
         self.segment_size = meta["segment_size"]
         self._repair()
-        return self.segment_size
 
     def _repair(self):
         """Bring meta.json in line with the segments after a write was cut short."""
@@ -350,7 +349,7 @@ class TinyDBMessageStore(MessageStore):
             self._changed.notify_all()
 
     def _watch(self):
-        """Start the watcher of meta.json, unless it already runs in this process."""
+        """Start the store's watcher, unless it already runs in this process."""
         watcher = self._watcher
         if watcher is None or watcher.pid != os.getpid():
             folders = (self.layout.directory, self.layout.messages)
